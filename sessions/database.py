@@ -1,0 +1,120 @@
+"""Where the database lives, and opening it safely.
+
+Every connection gets WAL, enforced foreign keys and a busy timeout; a new file is made
+readable by its owner only; migrations run on open; a database from a newer version of
+the app is refused rather than half-understood.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .errors import DatabaseError
+from .migrations import MIGRATION_NAMES, MIGRATION_SET, migrations
+
+APP_NAME = "strategy-workshop"
+DB_ENV = "WORKSHOP_DB"
+BUSY_TIMEOUT_MS = 5_000
+
+
+def default_database_path() -> Path:
+    """The database in the platform's user data directory, unless WORKSHOP_DB says otherwise."""
+    override = os.environ.get(DB_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs  # only needed when no path was given
+
+    return platformdirs.user_data_path(APP_NAME) / "workshop.db"
+
+
+def _create_private_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with contextlib.suppress(FileExistsError):
+        # O_EXCL: never loosen or truncate a file that someone else just created.
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def _describe(error: sqlite3.Error, path: Path | str) -> str:
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return (
+            f"The database {path} is busy in another program and did not free up in "
+            f"{BUSY_TIMEOUT_MS // 1000} s; try again in a moment."
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return f"{path} is not a Strategy Workshop database, or it is damaged ({text})."
+    if "readonly" in text or "read-only" in text:
+        return f"The database {path} is read-only; nothing was changed."
+    if "full" in text:
+        return f"The disk holding {path} is full; nothing was changed."
+    if "unable to open" in text:
+        return f"Cannot open the database {path}: check that the folder exists and is writable."
+    return f"Database error in {path}: {text}"
+
+
+@contextlib.contextmanager
+def translate_errors(path: Path | str) -> Iterator[None]:
+    """Turn sqlite3's errors into DatabaseError with a message a person can act on."""
+    try:
+        yield
+    except sqlite3.IntegrityError:
+        raise  # a bug or a caller's mistake, handled where it happens
+    except sqlite3.Error as error:
+        raise DatabaseError(_describe(error, path)) from error
+
+
+def connect(path: Path | str) -> Database:
+    """Open (creating if needed) the database at path, upgraded to the current schema."""
+    path = Path(path)
+    with translate_errors(path):
+        if not path.exists():
+            _create_private_file(path)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        db = Database(conn)
+        try:
+            _configure(db)
+            _check_not_newer(db, path)
+            migrations.apply(db)
+        except BaseException:
+            conn.close()
+            raise
+    return db
+
+
+def _configure(db: Database) -> None:
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    if db.journal_mode != "wal":
+        db.enable_wal()
+    # FULL: a commit reported as saved survives a power cut too, not only a crash.
+    db.execute("PRAGMA synchronous = FULL")
+
+
+def _check_not_newer(db: Database, path: Path) -> None:
+    unknown = [m.name for m in migrations.applied(db) if m.name not in MIGRATION_NAMES]
+    if unknown:
+        raise DatabaseError(
+            f"{path} was written by a newer version of Strategy Workshop (schema "
+            f"{unknown[-1]}); upgrade the app to open it. Nothing was changed."
+        )
+
+
+def schema_version(db: Database) -> str:
+    """The name of the newest migration applied to db in our set."""
+    applied = [m.name for m in migrations.applied(db)]
+    return applied[-1] if applied else ""
+
+
+__all__ = [
+    "MIGRATION_SET",
+    "connect",
+    "default_database_path",
+    "schema_version",
+    "translate_errors",
+]

@@ -1,0 +1,173 @@
+"""Versioned schema migrations, applied on open.
+
+A migration's function name is its identity in `_sqlite_migrations`: never rename,
+reorder or edit one that has shipped; add a new one instead. docs/schema.md describes
+the resulting tables column by column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "strategy-workshop"
+migrations = Migrations(MIGRATION_SET)
+# In order; kept beside the set so that a database from a newer version can be told apart.
+MIGRATION_NAMES: list[str] = []
+
+
+def migration(fn: Callable[[Database], None]) -> Callable[[Database], None]:
+    MIGRATION_NAMES.append(fn.__name__)
+    return migrations()(fn)
+
+
+_INITIAL_TABLES = [
+    """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        organisation TEXT NOT NULL DEFAULT '',
+        workshop_date TEXT,
+        facilitator TEXT NOT NULL DEFAULT '',
+        participants TEXT NOT NULL DEFAULT '[]',
+        priorities TEXT NOT NULL DEFAULT '[]',
+        marketing_today TEXT NOT NULL DEFAULT '',
+        challenges TEXT NOT NULL DEFAULT '',
+        stage TEXT NOT NULL DEFAULT 'brief',
+        parent_id TEXT REFERENCES sessions(id) ON DELETE SET NULL,
+        archived INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX sessions_created ON sessions(created_at)",
+    """
+    CREATE TABLE stakeholders (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL DEFAULT '',
+        team TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '',
+        influence TEXT,
+        stance TEXT,
+        involvement TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX stakeholders_session ON stakeholders(session_id, position)",
+    """
+    CREATE TABLE llm_calls (
+        id TEXT PRIMARY KEY,
+        session_id TEXT REFERENCES sessions(id) ON DELETE CASCADE,
+        purpose TEXT NOT NULL,
+        model TEXT NOT NULL,
+        endpoint_host TEXT NOT NULL DEFAULT '',
+        template_id TEXT NOT NULL DEFAULT '',
+        template_hash TEXT NOT NULL DEFAULT '',
+        messages TEXT NOT NULL DEFAULT '[]',
+        response TEXT NOT NULL DEFAULT '',
+        tokens_in INTEGER,
+        tokens_out INTEGER,
+        tokens_counted INTEGER,
+        latency_ms REAL,
+        first_token_ms REAL,
+        status TEXT NOT NULL,
+        error TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX llm_calls_session ON llm_calls(session_id, created_at)",
+    """
+    CREATE TABLE items (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        stakeholder_id TEXT REFERENCES stakeholders(id) ON DELETE CASCADE,
+        segment TEXT,
+        status TEXT NOT NULL DEFAULT 'draft',
+        origin TEXT NOT NULL,
+        body TEXT NOT NULL,
+        body_text TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 1,
+        stale INTEGER NOT NULL DEFAULT 0,
+        approved_by TEXT,
+        approved_at TEXT,
+        approved_hash TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX items_session ON items(session_id, kind, status)",
+    "CREATE INDEX items_stakeholder ON items(stakeholder_id)",
+    """
+    CREATE TABLE revisions (
+        id TEXT PRIMARY KEY,
+        item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        status TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        author TEXT NOT NULL,
+        llm_call_id TEXT REFERENCES llm_calls(id) ON DELETE SET NULL,
+        note TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        UNIQUE (item_id, number)
+    )
+    """,
+    """
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX events_session ON events(session_id, created_at)",
+    # Revisions are history: once written they never change.
+    """
+    CREATE TRIGGER revisions_append_only BEFORE UPDATE ON revisions
+    BEGIN SELECT RAISE(ABORT, 'revisions are append-only'); END
+    """,
+]
+
+SESSION_SEARCH_COLUMNS = [
+    "title",
+    "organisation",
+    "facilitator",
+    "participants",
+    "priorities",
+    "marketing_today",
+    "challenges",
+]
+STAKEHOLDER_SEARCH_COLUMNS = ["name", "role", "team", "notes"]
+ITEM_SEARCH_COLUMNS = ["body_text"]
+
+
+@migration
+def m001_initial_schema(db: Database) -> None:
+    for statement in _INITIAL_TABLES:
+        db.execute(statement)
+    db["sessions"].enable_fts(SESSION_SEARCH_COLUMNS, create_triggers=True)
+    db["stakeholders"].enable_fts(STAKEHOLDER_SEARCH_COLUMNS, create_triggers=True)
+    db["items"].enable_fts(ITEM_SEARCH_COLUMNS, create_triggers=True)
+
+
+@migration
+def m002_stage_times(db: Database) -> None:
+    """The agenda: a time box per stage and the time really spent, beside each other."""
+    db.execute(
+        """
+        CREATE TABLE stage_times (
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            stage TEXT NOT NULL,
+            planned_minutes INTEGER,
+            spent_seconds REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (session_id, stage)
+        )
+        """
+    )
