@@ -1,0 +1,1 @@
+"""Strategy Workshop: the application (TUI, CLI, service layer, export)."""

@@ -1,0 +1,194 @@
+"""The `workshop` command: the TUI by default, subcommands for scripting.
+
+Exit codes: 0 done; 1 a mistake in what was asked (bad file, unknown id, invalid input);
+2 wrong usage of the command; 3 the database cannot be used (locked, damaged, too new).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from sessions import DatabaseError, StoreError
+
+from .errors import WorkshopError
+
+EXIT_MISTAKE, EXIT_DATABASE = 1, 3
+
+
+class UserFacingError(click.ClickException):
+    """Shown as one line, 'workshop: …', with no traceback."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_MISTAKE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"workshop: {self.format_message()}", err=True, file=file)
+
+
+class WorkshopGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DatabaseError as error:
+            raise UserFacingError(str(error), EXIT_DATABASE) from None
+        except (StoreError, WorkshopError) as error:
+            raise UserFacingError(str(error)) from None
+
+
+@click.group(cls=WorkshopGroup, invoke_without_command=True)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The database file (default: WORKSHOP_DB, else the user data directory).",
+)
+@click.version_option(package_name="strategy-workshop", prog_name="workshop")
+@click.pass_context
+def cli(ctx: click.Context, db_path: Path | None) -> None:
+    """Strategy Workshop: run a marketing-strategy workshop in the terminal.
+
+    Without a command, opens the workshop app.
+    """
+    ctx.obj = db_path
+    if ctx.invoked_subcommand is None:
+        from .app import run_app  # Textual is only loaded when the TUI is wanted
+
+        run_app(db_path)
+
+
+def _service(ctx: click.Context):
+    from .service import WorkshopService
+
+    service = WorkshopService.open(ctx.find_root().obj)
+    ctx.call_on_close(service.close)
+    return service
+
+
+@cli.command()
+@click.option("--title", help="The workshop's title.")
+@click.option("--org", "organisation", help="The organisation.")
+@click.option(
+    "--from",
+    "brief_file",
+    type=click.Path(path_type=Path),
+    help="A brief as TOML or JSON, optionally with stakeholders (see examples/).",
+)
+@click.option(
+    "--stakeholders",
+    "stakeholders_csv",
+    type=click.Path(path_type=Path),
+    help="A CSV of stakeholders: name, role, team, notes, influence, stance, involvement.",
+)
+@click.pass_context
+def new(ctx, title, organisation, brief_file, stakeholders_csv) -> None:
+    """Create a session and print its id."""
+    session = _service(ctx).new_session(title, organisation, brief_file, stakeholders_csv)
+    click.echo(session.id)
+
+
+@cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--search", "query", help="Only sessions matching these words.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--all", "include_archived", is_flag=True, help="Include archived sessions.")
+@click.pass_context
+def list_(ctx, as_json: bool, query: str | None, limit: int, include_archived: bool) -> None:
+    """List sessions, newest first."""
+    from .cli_output import print_hits, print_summaries
+
+    service = _service(ctx)
+    if query is not None:
+        hits = service.search(query, limit)
+        if as_json:
+            click.echo(json.dumps([h.model_dump() for h in hits], indent=2, ensure_ascii=False))
+        else:
+            print_hits(hits)
+        return
+    summaries = service.list_sessions(limit, include_archived=include_archived)
+    if as_json:
+        data = [s.model_dump(mode="json") for s in summaries]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print_summaries(summaries)
+
+
+@cli.command()
+@click.argument("session_id")
+@click.pass_context
+def show(ctx, session_id: str) -> None:
+    """Show a session: brief, stakeholders and items."""
+    from .cli_output import print_session
+
+    print_session(_service(ctx).load(session_id))
+
+
+@cli.command()
+@click.argument("session_id")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
+@click.option("--drafts", is_flag=True, help="Include unapproved drafts, marked as such.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.pass_context
+def export(ctx, session_id: str, output: Path | None, drafts: bool, force: bool) -> None:
+    """Export a session as Markdown, to stdout or a file."""
+    service = _service(ctx)
+    if output is None:
+        click.echo(service.export_markdown(session_id, drafts), nl=False)
+    else:
+        service.write_export(session_id, output, drafts, force)
+        click.echo(f"Wrote {output}", err=True)
+
+
+@cli.group()
+def prompts() -> None:
+    """The prompt templates and playbooks in use, and where each comes from."""
+
+
+@prompts.command("list")
+def prompts_list() -> None:
+    """List the active templates and playbooks."""
+    from prompt_library import load_library
+
+    library = load_library()
+    click.echo(f"{'KIND':<9} {'ID':<18} {'VER':>3}  {'SOURCE':<8} {'HASH':<12}  FILE")
+    for info in library.sources():
+        note = f"  (overrides {info.overrides})" if info.overrides else ""
+        click.echo(
+            f"{info.kind:<9} {info.id:<18} {info.version:>3}  {info.source:<8} "
+            f"{info.content_hash[:12]}  {info.path}{note}"
+        )
+    click.echo(f"\nUser prompts directory: {library.user_dir}")
+    for problem in library.problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+@prompts.command("show")
+@click.argument("template_id")
+def prompts_show(template_id: str) -> None:
+    """Print the active file for a template or playbook id."""
+    from prompt_library import PromptLibraryError, load_library
+
+    library = load_library()
+    for info in library.sources():
+        if info.id == template_id:
+            click.echo(f"# {info.kind} {info.id} v{info.version} ({info.source}: {info.path})")
+            click.echo(f"# sha256 {info.content_hash}")
+            click.echo(info.path.read_text(encoding="utf-8"), nl=False)
+            return
+    try:
+        library.get(template_id)
+    except PromptLibraryError as error:
+        raise UserFacingError(str(error)) from None
+
+
+def main() -> None:
+    cli.main(prog_name="workshop")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
