@@ -75,6 +75,7 @@ def connect(path: Path | str) -> Database:
     with translate_errors(path):
         if not path.exists():
             _create_private_file(path)
+        _check_header(path)
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
         db = Database(conn)
         try:
@@ -85,6 +86,20 @@ def connect(path: Path | str) -> Database:
             conn.close()
             raise
     return db
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_header(path: Path) -> None:
+    # SQLite takes some tiny non-database files for empty databases and writes over
+    # them; refuse any non-empty file that does not start with SQLite's header.
+    if not path.is_file():
+        return
+    with path.open("rb") as file:
+        start = file.read(len(SQLITE_HEADER))
+    if start and start != SQLITE_HEADER:
+        raise DatabaseError(f"{path} is not a Strategy Workshop database; nothing was changed.")
 
 
 def _configure(db: Database) -> None:

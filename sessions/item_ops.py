@@ -106,7 +106,7 @@ def redraft(
     """Returns (the id of the item holding the new draft, the session id)."""
     item = get(db, item_id)
     data = _validated_body(item.kind, body)
-    untouched = item.origin is Origin.MODEL and item.status is not Status.APPROVED
+    untouched = item.origin is Origin.MODEL and item.status is Status.DRAFT
     if not untouched:
         # A person edited or decided on it: their work stays, the new draft goes beside it.
         new_item = create(
@@ -128,15 +128,16 @@ def redraft(
 
 def approve(db: Database, item_id: str, by: str, expected_version: int | None) -> str:
     item = _checked(db, item_id, expected_version)
-    if not by.strip():
+    by = by.strip()
+    if not by:
         raise InvalidInputError("An approval needs the name of who approves.")
     stamp, digest = now(), body_hash(item.body)
     db.execute(
         """UPDATE items SET status='approved', approved_by=?, approved_at=?, approved_hash=?,
         version=version+1, updated_at=? WHERE id=?""",
-        [by.strip(), stamp, digest, stamp, item_id],
+        [by, stamp, digest, stamp, item_id],
     )
-    _revision(db, item_id, item.body, Status.APPROVED, item.origin, by.strip(), None, "approved")
+    _revision(db, item_id, item.body, Status.APPROVED, item.origin, by, None, "approved")
     insert_event(
         db, item.session_id, "item_approved", {"item_id": item_id, "by": by, "hash": digest}
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from .models import SearchHit
+from .text import clean_text
 
 MARK_START, MARK_END = "«", "»"
 
@@ -15,7 +16,8 @@ def fts_query(text: str) -> str:
     Every word becomes a quoted phrase, so `co-op`, stray quotes or `AND` never reach
     FTS5's own syntax; the last word matches as a prefix, for search as you type.
     """
-    words = text.split()
+    # Control characters go first: a NUL would cut the query short inside SQLite.
+    words = clean_text(text).split()
     phrases = ['"' + word.replace('"', '""') + '"' for word in words]
     if phrases:
         phrases[-1] += " *"

@@ -95,6 +95,8 @@ class SessionStore:
         brief = _validated(Brief, brief, "brief")
         people = [_validated(StakeholderInput, s, "stakeholder") for s in stakeholders]
         stakeholder_ops.check_unique_names([p.name for p in people])
+        if parent_id is not None:
+            self.get_session(parent_id)
         session_id, stamp = new_id("session"), now()
         with self._write() as db:
             db.execute(
@@ -305,14 +307,22 @@ class SessionStore:
         note: str = "",
     ) -> Item:
         """Store a new draft (from a model or a person) with its first revision."""
+        kind = _choice(ItemKind, kind, "item kind")
+        origin = _choice(Origin, origin, "origin")
         self.get_session(session_id)
+        if (
+            stakeholder_id is not None
+            and self.get_stakeholder(stakeholder_id).session_id != session_id
+        ):
+            raise InvalidInputError("That stakeholder belongs to another session.")
+        self._check_llm_call(llm_call_id)
         with self._write() as db:
             item_id = item_ops.create(
                 db,
                 session_id,
-                ItemKind(kind),
+                kind,
                 body,
-                Origin(origin),
+                origin,
                 author,
                 stakeholder_id,
                 llm_call_id,
@@ -343,6 +353,7 @@ class SessionStore:
         self, item_id: str, body: dict[str, Any] | Any, llm_call_id: str | None, note: str = ""
     ) -> Item:
         """A model's new draft of an item: replaces it only if no person has touched it."""
+        self._check_llm_call(llm_call_id)
         with self._write() as db:
             new_id_, session_id = item_ops.redraft(db, item_id, body, llm_call_id, note)
             _touch(db, session_id)
@@ -373,6 +384,8 @@ class SessionStore:
     # Model calls and events -------------------------------------------------------
 
     def record_llm_call(self, call: LlmCall) -> str:
+        if call.session_id is not None:
+            self.get_session(call.session_id)
         call_id = new_id("llm_call")
         data = call.model_dump()
         data["messages"] = dumps(data["messages"])
@@ -393,6 +406,12 @@ class SessionStore:
         with self._write() as db:
             return insert_event(db, session_id, kind, detail or {})
 
+    def _check_llm_call(self, llm_call_id: str | None) -> None:
+        if llm_call_id is not None and not self._rows(
+            "SELECT 1 FROM llm_calls WHERE id=?", [llm_call_id]
+        ):
+            raise NotFoundError(f"No model call with id {llm_call_id!r}.")
+
     def events(self, session_id: str) -> list[Event]:
         rows = self._rows(
             "SELECT * FROM events WHERE session_id=? ORDER BY created_at, rowid", [session_id]
@@ -407,6 +426,14 @@ def _validated(model: type, value: Any, what: str) -> Any:
         return model.model_validate(value)
     except ValidationError as error:
         raise invalid(error, what) from None
+
+
+def _choice(enum: type[Any], value: Any, what: str) -> Any:
+    try:
+        return enum(value)
+    except ValueError:
+        names = ", ".join(e.value for e in enum)
+        raise InvalidInputError(f"Unknown {what} {value!r}; one of: {names}.") from None
 
 
 def _brief_values(brief: Brief) -> list[Any]:

@@ -31,6 +31,8 @@ def clean_text(value: str) -> str:
     Tab and newline are kept; everything else below U+0020 (and DEL, and C1) goes.
     """
     value = value.replace("\r\n", "\n").replace("\r", "\n")
+    # Unicode line and paragraph separators break lines too (terminals, str.splitlines).
+    value = value.replace("\u2028", "\n").replace("\u2029", "\n")
     value = _ESCAPE_SEQUENCE.sub("", value)
     return _CONTROL.sub("", value)
 
