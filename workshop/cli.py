@@ -144,6 +144,57 @@ def export(ctx, session_id: str, output: Path | None, drafts: bool, force: bool)
         click.echo(f"Wrote {output}", err=True)
 
 
+DRAFT_KINDS = {
+    "segmentation": "segmentation",
+    "questions": "discussion_guide",
+    "outcomes": "outcome",
+}
+
+
+@cli.command()
+@click.argument("session_id")
+@click.argument("what", type=click.Choice(sorted(DRAFT_KINDS)))
+@click.option("--profile", help="A model profile from the config file.")
+@click.option("--model", help="The model name (overrides WORKSHOP_MODEL and the profile).")
+@click.option("--base-url", help="The endpoint (overrides OPENAI_BASE_URL and the profile).")
+@click.option("--stakeholder", "names", multiple=True, help="Only these people (repeatable).")
+@click.option("--guidance", default="", help="A line of guidance for the model.")
+@click.option("--pseudonymise", is_flag=True, help="Send labels instead of people's names.")
+@click.pass_context
+def draft(ctx, session_id, what, profile, model, base_url, names, guidance, pseudonymise) -> None:
+    """Draft segmentations, discussion questions or outcomes with the model."""
+    import asyncio
+
+    from .cli_drafting import run_draft
+
+    service = _service(ctx)
+    drafter = service.drafter(profile, model, base_url, pseudonymise)
+    record = service.load(session_id)
+    summary = asyncio.run(run_draft(drafter, record, DRAFT_KINDS[what], names, guidance))
+    if summary.failed:
+        raise UserFacingError(
+            f"{len(summary.failed)} of {len(summary.failed) + len(summary.drafted)} drafts failed; "
+            "run the same command again to retry them."
+        )
+
+
+@cli.command()
+@click.option("--profile", help="A model profile from the config file.")
+@click.option("--model", help="The model name.")
+@click.option("--base-url", help="The endpoint URL.")
+@click.pass_context
+def doctor(ctx, profile, model, base_url) -> None:
+    """Check the model configuration and the endpoint, and say what to fix."""
+    import asyncio
+
+    from .cli_drafting import run_doctor
+
+    service = _service(ctx)
+    settings = service.model_settings(profile, model, base_url)
+    if not asyncio.run(run_doctor(service, settings)):
+        raise UserFacingError("The model is not usable yet; see the checks above.")
+
+
 @cli.group()
 def prompts() -> None:
     """The prompt templates and playbooks in use, and where each comes from."""

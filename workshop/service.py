@@ -23,6 +23,8 @@ from sessions import (
     StakeholderInput,
 )
 
+from .drafting.config import ModelSettings, no_model_message, resolve_settings
+from .drafting.faults import NoModelError
 from .errors import WorkshopError
 from .export_markdown import export_markdown
 from .importing import parse_stakeholder_lines, read_brief_file, read_stakeholders_csv
@@ -127,6 +129,32 @@ class WorkshopService:
         self, item_id: str, body: dict[str, Any], by: str, expected_version: int | None = None
     ) -> Item:
         return self.store.edit_item(item_id, body, by, expected_version)
+
+    # Drafting ---------------------------------------------------------------------
+
+    def model_settings(
+        self, profile: str | None = None, model: str | None = None, base_url: str | None = None
+    ) -> ModelSettings | None:
+        """The model to draft with, or None when none is configured."""
+        return resolve_settings(profile, model, base_url)
+
+    def drafter(
+        self,
+        profile: str | None = None,
+        model: str | None = None,
+        base_url: str | None = None,
+        pseudonymise: bool = False,
+    ):
+        """A Drafter bound to this store; NoModelError says how to connect one if none is set."""
+        settings = self.model_settings(profile, model, base_url)
+        if settings is None:
+            raise NoModelError(no_model_message())
+        from .drafting_service import Drafter  # the engine pulls in tiktoken and openai
+
+        return Drafter(self.store, settings, pseudonymise=pseudonymise)
+
+    def record_llm_call(self, call) -> str:
+        return self.store.record_llm_call(call)
 
     # Export -----------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""The drafting engine: model settings, prompts, token budgets and the calls themselves."""

@@ -1,0 +1,49 @@
+"""What each endpoint can do, remembered so a fallback is found once, not on every call."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+APP_NAME = "strategy-workshop"
+
+
+def default_path() -> Path:
+    import platformdirs
+
+    return platformdirs.user_cache_path(APP_NAME) / "endpoint-capabilities.json"
+
+
+class Capabilities:
+    """A small JSON file: {"host model": {"json_schema": false}}. Losing it costs one retry."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_path()
+        self._data: dict[str, dict[str, bool]] | None = None
+
+    def _load(self) -> dict[str, dict[str, bool]]:
+        if self._data is None:
+            try:
+                loaded = json.loads(self.path.read_text(encoding="utf-8"))
+                self._data = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                self._data = {}
+        return self._data
+
+    def get(self, host: str, model: str, feature: str) -> bool | None:
+        value = self._load().get(f"{host} {model}", {}).get(feature)
+        return value if isinstance(value, bool) else None
+
+    def set(self, host: str, model: str, feature: str, value: bool) -> None:
+        data = self._load()
+        data.setdefault(f"{host} {model}", {})[feature] = value
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, indent=2, sort_keys=True)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a cache: remembering in memory for this run is enough

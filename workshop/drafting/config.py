@@ -1,0 +1,167 @@
+"""Which model to talk to, and how: flags, then environment, then a profile, then defaults.
+
+The config file (TOML, in the user config directory, or WORKSHOP_CONFIG) holds named
+profiles. A profile names the environment variable that holds its key; the key itself is
+read at run time and never written anywhere by the app.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from sessions.errors import describe_validation
+
+from ..errors import WorkshopError
+
+APP_NAME = "strategy-workshop"
+CONFIG_ENV = "WORKSHOP_CONFIG"
+DEFAULT_MODEL = "gpt-4o-mini"
+# Local servers (Ollama, llama.cpp, vLLM) ignore the key, but the client insists on one.
+PLACEHOLDER_KEY = "not-needed"
+
+HOW_TO_CONNECT = (
+    "No model is configured. Set WORKSHOP_MODEL (and OPENAI_API_KEY for OpenAI, or "
+    "OPENAI_BASE_URL for a local server such as Ollama), or add a profile to "
+    "{path}; see the README. Everything else works without a model."
+)
+
+
+class Profile(BaseModel):
+    """One named way to reach a model, as written in the config file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str | None = None
+    model: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"
+    context_window: int = Field(128_000, ge=1_000)
+    max_output_tokens: int = Field(2_000, ge=64)
+    price_in: float | None = Field(None, ge=0, description="USD per million prompt tokens")
+    price_out: float | None = Field(None, ge=0, description="USD per million output tokens")
+    concurrency: int = Field(8, ge=1, le=64)
+    timeout: float = Field(60.0, gt=0)
+    max_retries: int = Field(2, ge=0, le=10)
+    json_schema: bool | None = Field(None, description="None: find out from the endpoint")
+
+
+class ConfigFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    default_profile: str | None = None
+    profiles: dict[str, Profile] = {}
+
+
+class ModelSettings(BaseModel):
+    """Everything the engine needs for one endpoint and model, resolved."""
+
+    profile: str | None
+    base_url: str | None
+    model: str
+    api_key: SecretStr
+    api_key_source: str  # the environment variable it came from, or "placeholder"
+    context_window: int
+    max_output_tokens: int
+    price_in: float | None
+    price_out: float | None
+    concurrency: int
+    timeout: float
+    max_retries: int
+    json_schema: bool | None
+
+    @property
+    def endpoint_host(self) -> str:
+        if not self.base_url:
+            return "api.openai.com"
+        parsed = urlparse(self.base_url)
+        return parsed.netloc or self.base_url
+
+    def describe(self) -> dict[str, str]:
+        """For `workshop doctor` and the status bar: never the key itself."""
+        key = (
+            "not needed (local endpoint)"
+            if self.api_key_source == "placeholder"
+            else f"set, from {self.api_key_source}"
+        )
+        return {
+            "profile": self.profile or "(none)",
+            "endpoint": self.base_url or "https://api.openai.com/v1",
+            "model": self.model,
+            "api key": key,
+            "context window": f"{self.context_window:,} tokens",
+            "concurrency": str(self.concurrency),
+            "prices": (
+                f"${self.price_in}/M in, ${self.price_out}/M out"
+                if self.price_in is not None and self.price_out is not None
+                else "unknown"
+            ),
+        }
+
+
+def config_path() -> Path:
+    configured = os.environ.get(CONFIG_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def load_config(path: Path | None = None) -> ConfigFile:
+    path = path or config_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return ConfigFile()
+    except (OSError, UnicodeDecodeError) as error:
+        raise WorkshopError(f"{path}: cannot read the config file ({error}).") from None
+    except tomllib.TOMLDecodeError as error:
+        raise WorkshopError(f"{path}: not valid TOML ({error}).") from None
+    try:
+        return ConfigFile.model_validate(data)
+    except ValidationError as error:
+        raise WorkshopError(f"{path}: {describe_validation(error)}") from None
+
+
+def resolve_settings(
+    profile: str | None = None,
+    model: str | None = None,
+    base_url: str | None = None,
+    config: ConfigFile | None = None,
+) -> ModelSettings | None:
+    """The settings to draft with, or None when nothing says which model to use."""
+    config = config if config is not None else load_config()
+    env = os.environ
+    profile_name = profile or env.get("WORKSHOP_PROFILE") or config.default_profile
+    if profile_name and profile_name not in config.profiles:
+        known = ", ".join(sorted(config.profiles)) or "none defined"
+        raise WorkshopError(f"No profile named {profile_name!r} in {config_path()} ({known}).")
+    chosen = config.profiles.get(profile_name or "", Profile())
+    base_url = base_url or env.get("OPENAI_BASE_URL") or chosen.base_url
+    key = env.get(chosen.api_key_env, "").strip()
+    model = model or env.get("WORKSHOP_MODEL") or chosen.model
+    if not model:
+        if not key:
+            return None
+        model = DEFAULT_MODEL
+    if not key and not base_url:
+        raise WorkshopError(
+            f"The model {model!r} is on OpenAI, but {chosen.api_key_env} is not set; "
+            "export your key there, or set OPENAI_BASE_URL for a local server."
+        )
+    return ModelSettings(
+        profile=profile_name,
+        base_url=base_url,
+        model=model,
+        api_key=SecretStr(key or PLACEHOLDER_KEY),
+        api_key_source=chosen.api_key_env if key else "placeholder",
+        **chosen.model_dump(exclude={"base_url", "model", "api_key_env"}),
+    )
+
+
+def no_model_message() -> str:
+    return HOW_TO_CONNECT.format(path=config_path())

@@ -1,0 +1,401 @@
+"""The drafting engine: one streamed, validated, recorded request per draft.
+
+It knows nothing of screens or of SQL: it gets rendered jobs, reports progress through a
+callback, hands every call to `record_call` (the service stores it) and returns results.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from prompt_library import PromptLibrary, Template, data_block
+from sessions import LlmCall
+from sessions.errors import describe_validation
+
+from .capabilities import Capabilities
+from .config import ModelSettings
+from .faults import (
+    CancelledDraft,
+    ContextTooLongFault,
+    DraftError,
+    MalformedJSONFault,
+    RefusalFault,
+    RequestRejectedFault,
+    SchemaInvalidFault,
+    StreamDroppedFault,
+    TruncatedFault,
+    from_openai_error,
+)
+from .partial import parse_answer, parse_partial
+from .tokens import counter_for_model, estimate_cost
+
+JSON_SCHEMA, JSON_OBJECT = "json_schema", "json_object"
+
+
+@dataclass
+class DraftJob:
+    """One request to make: a rendered template and the shape of the answer."""
+
+    key: str  # what it is for: a stakeholder id, a segment, "outcomes"
+    label: str  # how people know it: the stakeholder's name, the segment
+    purpose: str
+    template: Template
+    variables: dict[str, str]
+    answer_model: type[BaseModel]
+    session_id: str | None = None
+    stakeholder_id: str | None = None
+    guidance: str = ""  # the facilitator's line for a regeneration, kept on the revision
+    fixed: dict[str, Any] = field(default_factory=dict)  # fields decided by us, not the model
+    restore: Callable[[str], str] | None = None  # maps pseudonyms back to names
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Progress:
+    key: str
+    label: str
+    state: str  # queued, sending, streaming, done, failed, cancelled
+    partial: dict[str, Any] | None = None
+    message: str = ""
+
+
+@dataclass
+class DraftResult:
+    job: DraftJob
+    answer: BaseModel | None = None
+    error: DraftError | None = None
+    call_id: str | None = None  # the call whose answer was kept
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost: float | None = None
+
+
+@dataclass
+class _Reply:
+    content: str
+    finish_reason: str | None
+    refusal: str
+    tokens_in: int | None
+    tokens_out: int | None
+    call_id: str
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class DraftingEngine:
+    def __init__(
+        self,
+        settings: ModelSettings,
+        library: PromptLibrary,
+        record_call: Callable[[LlmCall], str],
+        capabilities: Capabilities | None = None,
+    ) -> None:
+        self.settings = settings
+        self.library = library
+        self.record_call = record_call
+        self.capabilities = capabilities or Capabilities()
+        self.counter = counter_for_model(settings.model)
+        self._client: Any = None
+
+    def client(self) -> Any:
+        if self._client is None:
+            import openai  # costs most of a second: only when the first draft is asked for
+
+            self._client = openai.AsyncOpenAI(
+                base_url=self.settings.base_url,
+                api_key=self.settings.api_key.get_secret_value(),
+                timeout=self.settings.timeout,
+                max_retries=self.settings.max_retries,
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+    # What would be sent -------------------------------------------------------------
+
+    def mode(self) -> str:
+        if self.settings.json_schema is not None:
+            return JSON_SCHEMA if self.settings.json_schema else JSON_OBJECT
+        known = self.capabilities.get(self.settings.endpoint_host, self.settings.model, JSON_SCHEMA)
+        return JSON_OBJECT if known is False else JSON_SCHEMA
+
+    def request(self, job: DraftJob, messages: list[dict] | None = None) -> dict[str, Any]:
+        """The exact request body for a job: what the privacy preview shows."""
+        messages = messages if messages is not None else job.template.render(**job.variables)
+        mode = self.mode()
+        schema = answer_schema(job.answer_model)
+        if mode == JSON_SCHEMA:
+            response_format: dict[str, Any] = {
+                "type": JSON_SCHEMA,
+                "json_schema": {
+                    "name": job.answer_model.__name__,
+                    "schema": schema,
+                    "strict": True,
+                },
+            }
+        else:
+            # Without schema support the schema travels in the prompt instead.
+            messages = [
+                *messages,
+                {
+                    "role": "system",
+                    "content": "Answer with one JSON object that matches this JSON schema:\n"
+                    + json.dumps(schema, ensure_ascii=False),
+                },
+            ]
+            response_format = {"type": JSON_OBJECT}
+        return {
+            "model": self.settings.model,
+            "messages": messages,
+            "response_format": response_format,
+        }
+
+    def count_tokens(self, messages: list[dict]) -> int:
+        return self.counter.count_messages(messages)
+
+    # Drafting -----------------------------------------------------------------------
+
+    async def draft_all(
+        self, jobs: Sequence[DraftJob], on_progress: ProgressCallback | None = None
+    ) -> list[DraftResult]:
+        """All jobs concurrently, at most `concurrency` in flight; one failure stops none."""
+        limit = asyncio.Semaphore(self.settings.concurrency)
+        for job in jobs:
+            _report(on_progress, job, "queued")
+
+        async def one(job: DraftJob) -> DraftResult:
+            async with limit:
+                return await self.draft(job, on_progress)
+
+        return list(await asyncio.gather(*(one(job) for job in jobs)))
+
+    async def draft(
+        self, job: DraftJob, on_progress: ProgressCallback | None = None
+    ) -> DraftResult:
+        result = DraftResult(job)
+        try:
+            result.answer, result.call_id = await self._draft(job, result, on_progress)
+        except DraftError as error:
+            result.error = error
+            _report(on_progress, job, "failed", message=error.message)
+            return result
+        except asyncio.CancelledError:
+            result.error = CancelledDraft("Cancelled; nothing was saved for this draft.")
+            _report(on_progress, job, "cancelled", message=result.error.message)
+            raise
+        result.cost = estimate_cost(
+            result.tokens_in, result.tokens_out, self.settings.price_in, self.settings.price_out
+        )
+        _report(on_progress, job, "done")
+        return result
+
+    async def _draft(
+        self, job: DraftJob, result: DraftResult, on_progress: ProgressCallback | None
+    ) -> tuple[BaseModel, str]:
+        messages = job.template.render(**job.variables)
+        reply = await self._send_with_fallback(job, messages, result, on_progress)
+        try:
+            return self._answer(job, reply), reply.call_id
+        except (MalformedJSONFault, SchemaInvalidFault) as error:
+            repair = self.library.get("repair").render(
+                error=data_block("validation error", error.message),
+                schema=json.dumps(answer_schema(job.answer_model), ensure_ascii=False),
+            )
+            retry = [*messages, {"role": "assistant", "content": reply.content}, *repair]
+            second = await self._send_with_fallback(job, retry, result, on_progress, "repair")
+            return self._answer(job, second), second.call_id
+
+    async def _send_with_fallback(
+        self,
+        job: DraftJob,
+        messages: list[dict],
+        result: DraftResult,
+        on_progress: ProgressCallback | None,
+        stage: str = "",
+    ) -> _Reply:
+        try:
+            reply = await self._send_once_more_if_dropped(job, messages, on_progress, stage)
+        except RequestRejectedFault as error:
+            if self.mode() != JSON_SCHEMA or not _about_response_format(error.message):
+                raise
+            # Remember, so the next call goes straight to JSON mode.
+            self.capabilities.set(
+                self.settings.endpoint_host, self.settings.model, JSON_SCHEMA, False
+            )
+            reply = await self._send_once_more_if_dropped(job, messages, on_progress, stage)
+        result.tokens_in += reply.tokens_in or 0
+        result.tokens_out += reply.tokens_out or 0
+        return reply
+
+    async def _send_once_more_if_dropped(
+        self, job: DraftJob, messages: list[dict], on_progress: ProgressCallback | None, stage: str
+    ) -> _Reply:
+        try:
+            return await self._send(job, messages, on_progress, stage)
+        except StreamDroppedFault:
+            return await self._send(job, messages, on_progress, stage)
+
+    async def _send(
+        self, job: DraftJob, messages: list[dict], on_progress: ProgressCallback | None, stage: str
+    ) -> _Reply:
+        request = self.request(job, messages)
+        counted = self.count_tokens(request["messages"])
+        call = LlmCall(
+            session_id=job.session_id,
+            purpose=f"{job.purpose}:{stage}" if stage else job.purpose,
+            model=self.settings.model,
+            endpoint_host=self.settings.endpoint_host,
+            template_id=job.template.id,
+            template_hash=job.template.content_hash,
+            messages=request["messages"],
+            tokens_counted=counted,
+        )
+        budget = self.settings.context_window - self.settings.max_output_tokens
+        if counted > budget:
+            error = ContextTooLongFault(
+                f"The request for {job.label} is {counted:,} tokens, more than the "
+                f"{budget:,} this model leaves for a prompt; shorten the notes or use a "
+                "model with a larger context window."
+            )
+            self._record(call, "", error)
+            raise error
+        _report(on_progress, job, "sending")
+        started = time.perf_counter()
+        content, refusal, finish, usage = [], [], None, None
+        first_token_ms: float | None = None
+        try:
+            stream = await self.client().chat.completions.create(
+                **request, stream=True, stream_options={"include_usage": True}
+            )
+            async for chunk in stream:
+                if chunk.usage is not None:
+                    usage = chunk.usage
+                for choice in chunk.choices:
+                    delta = choice.delta
+                    if delta.content:
+                        if first_token_ms is None:
+                            first_token_ms = (time.perf_counter() - started) * 1000
+                        content.append(delta.content)
+                        partial = parse_partial("".join(content))
+                        _report(on_progress, job, "streaming", partial=partial)
+                    if getattr(delta, "refusal", None):
+                        refusal.append(delta.refusal)
+                    if choice.finish_reason:
+                        finish = choice.finish_reason
+        except asyncio.CancelledError:
+            call.latency_ms = (time.perf_counter() - started) * 1000
+            self._record(call, "".join(content), CancelledDraft("cancelled"))
+            raise
+        except Exception as error:  # every failure is recorded, then typed
+            typed = self._typed(error, bool(content))
+            call.latency_ms = (time.perf_counter() - started) * 1000
+            self._record(call, "".join(content), typed)
+            raise typed from None
+        call.latency_ms = (time.perf_counter() - started) * 1000
+        call.first_token_ms = first_token_ms
+        if usage is not None:
+            call.tokens_in, call.tokens_out = usage.prompt_tokens, usage.completion_tokens
+        text = "".join(content)
+        problem = _finish_problem(job, finish, "".join(refusal), bool(text))
+        call_id = self._record(call, text, problem)
+        if problem:
+            raise problem
+        return _Reply(text, finish, "".join(refusal), call.tokens_in, call.tokens_out, call_id)
+
+    def _typed(self, error: Exception, streaming: bool) -> DraftError:
+        import openai
+
+        if isinstance(error, DraftError):
+            return error
+        if streaming and not isinstance(error, openai.APIStatusError):
+            return StreamDroppedFault(
+                f"The connection to {self.settings.endpoint_host} dropped half-way through "
+                "the answer; nothing partial was kept. Try again."
+            )
+        if isinstance(error, openai.APIError):
+            return from_openai_error(error, self.settings.endpoint_host, self.settings.model)
+        # httpx2 transport errors raised while iterating a stream arrive unwrapped.
+        return StreamDroppedFault(
+            f"The connection to {self.settings.endpoint_host} failed ({type(error).__name__}); "
+            "try again."
+        )
+
+    def _record(self, call: LlmCall, response: str, error: DraftError | None) -> str:
+        call.response = response
+        call.status = error.kind if error else "ok"
+        call.error = error.message if error else ""
+        return self.record_call(call)
+
+    def _answer(self, job: DraftJob, reply: _Reply) -> BaseModel:
+        data = parse_answer(reply.content)
+        if job.restore is not None:
+            data = _map_strings(data, job.restore)
+        data.update(job.fixed)
+        try:
+            return job.answer_model.model_validate(data)
+        except ValidationError as error:
+            raise SchemaInvalidFault(
+                f"The answer for {job.label} did not fit the expected shape: "
+                f"{describe_validation(error)}"
+            ) from None
+
+
+def answer_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The strict JSON schema OpenAI-style endpoints accept for a pydantic model."""
+    from openai.lib._pydantic import to_strict_json_schema  # what .parse() itself uses
+
+    return to_strict_json_schema(model)
+
+
+def _finish_problem(
+    job: DraftJob, finish: str | None, refusal: str, has_text: bool
+) -> DraftError | None:
+    if refusal:
+        return RefusalFault(f"The model declined to draft {job.label}: {refusal.strip()}")
+    if finish == "length":
+        return TruncatedFault(
+            f"The answer for {job.label} was cut off at the model's length limit; "
+            "nothing partial was kept. Try again, or shorten the notes."
+        )
+    if finish == "content_filter":
+        return RefusalFault(f"The endpoint's content filter stopped the draft for {job.label}.")
+    if not has_text:
+        return MalformedJSONFault(f"The model sent an empty answer for {job.label}.")
+    return None
+
+
+def _about_response_format(message: str) -> bool:
+    lowered = message.lower()
+    return "response_format" in lowered or "json_schema" in lowered or "schema" in lowered
+
+
+def _map_strings(value: Any, mapper: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return mapper(value)
+    if isinstance(value, list):
+        return [_map_strings(v, mapper) for v in value]
+    if isinstance(value, dict):
+        return {k: _map_strings(v, mapper) for k, v in value.items()}
+    return value
+
+
+def _report(
+    on_progress: ProgressCallback | None,
+    job: DraftJob,
+    state: str,
+    partial: dict[str, Any] | None = None,
+    message: str = "",
+) -> None:
+    if on_progress is not None:
+        on_progress(Progress(job.key, job.label, state, partial, message))

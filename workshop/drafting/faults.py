@@ -1,0 +1,134 @@
+"""What can go wrong with a model, each as its own error with a message for the room."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import WorkshopError
+
+
+class DraftError(WorkshopError):
+    """A draft that could not be made. `kind` is stored in llm_calls.status."""
+
+    kind = "error"
+    retryable = True
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NoModelError(DraftError):
+    kind = "no_model"
+    retryable = False
+
+
+class TimeoutFault(DraftError):
+    kind = "timeout"
+
+
+class RateLimitFault(DraftError):
+    kind = "rate_limited"
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ServerFault(DraftError):
+    kind = "server_error"
+
+
+class ConnectionFault(DraftError):
+    kind = "connection_failed"
+
+
+class BadKeyFault(DraftError):
+    kind = "bad_key"
+    retryable = False
+
+
+class UnknownModelFault(DraftError):
+    kind = "unknown_model"
+    retryable = False
+
+
+class MalformedJSONFault(DraftError):
+    kind = "malformed_json"
+
+
+class SchemaInvalidFault(DraftError):
+    kind = "schema_invalid"
+
+
+class TruncatedFault(DraftError):
+    kind = "truncated"
+
+
+class RefusalFault(DraftError):
+    kind = "refusal"
+
+
+class StreamDroppedFault(DraftError):
+    kind = "stream_dropped"
+
+
+class ContextTooLongFault(DraftError):
+    kind = "context_too_long"
+    retryable = False
+
+
+class RequestRejectedFault(DraftError):
+    kind = "bad_request"
+    retryable = False
+
+
+class CancelledDraft(DraftError):
+    kind = "cancelled"
+
+
+def from_openai_error(error: Exception, host: str, model: str) -> DraftError:
+    """Translate the openai client's exceptions into our typed, readable ones."""
+    import openai
+
+    if isinstance(error, openai.APITimeoutError):
+        return TimeoutFault(f"{host} did not answer in time; try again, or raise the timeout.")
+    if isinstance(error, openai.APIConnectionError):
+        return ConnectionFault(
+            f"Cannot reach {host} (connection refused or network down); check the "
+            "endpoint URL and that the server is running."
+        )
+    if isinstance(error, openai.AuthenticationError):
+        return BadKeyFault(f"{host} refused the API key; check the key for this endpoint.")
+    if isinstance(error, openai.PermissionDeniedError):
+        return BadKeyFault(f"{host} says this key may not use {model!r}.")
+    if isinstance(error, openai.NotFoundError):
+        return UnknownModelFault(
+            f"{host} does not know the model {model!r} (or the endpoint URL is wrong); "
+            "`workshop doctor` lists the models it offers."
+        )
+    if isinstance(error, openai.RateLimitError):
+        retry_after = _retry_after(error.response.headers)
+        wait = f" It asked to wait {retry_after:g} s." if retry_after else ""
+        return RateLimitFault(
+            f"{host} is rate limiting requests.{wait} Try again shortly.", retry_after
+        )
+    if isinstance(error, openai.APIStatusError) and error.status_code >= 500:
+        return ServerFault(f"{host} had a server error ({error.status_code}); try again.")
+    if isinstance(error, openai.APIStatusError):
+        return RequestRejectedFault(
+            f"{host} rejected the request ({error.status_code}): {_short(error.message)}"
+        )
+    return DraftError(f"Unexpected error from {host}: {_short(str(error))}")
+
+
+def _retry_after(headers: Any) -> float | None:
+    try:
+        return float(headers.get("retry-after"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,201 @@
+"""Turning a session into draft jobs: the template variables, with people's text as data.
+
+Names can be replaced by labels (privacy), and notes are shortened when a prompt would not
+fit the model's context, with a note saying so on the draft.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from prompt_library import Playbook, PromptLibrary, data_block, format_fields
+from sessions import (
+    DiscussionGuideBody,
+    Item,
+    ItemKind,
+    OutcomeBody,
+    Segment,
+    SegmentationBody,
+    SessionRecord,
+    Stakeholder,
+    Status,
+)
+
+from .engine import DraftJob
+from .pseudonyms import Pseudonyms
+from .tokens import TokenCounter
+
+
+class OutcomesDraft(BaseModel):
+    """What the outcomes prompt returns: several statements at once."""
+
+    outcomes: list[OutcomeBody] = Field(max_length=12)
+
+
+class JobBuilder:
+    def __init__(
+        self,
+        record: SessionRecord,
+        library: PromptLibrary,
+        playbook: Playbook,
+        pseudonymise: bool = False,
+        counter: TokenCounter | None = None,
+        prompt_budget: int | None = None,
+    ) -> None:
+        self.record = record
+        self.library = library
+        self.playbook = playbook
+        session = record.session
+        names = [s.name for s in record.stakeholders] + session.participants
+        self.names = Pseudonyms([*names, session.facilitator], enabled=pseudonymise)
+        self.counter = counter
+        self.prompt_budget = prompt_budget
+
+    # Shared blocks ------------------------------------------------------------------
+
+    def brief(self) -> str:
+        s = self.record.session
+        fields = {
+            "organisation": s.organisation,
+            "workshop": s.title,
+            "business priorities this quarter": s.priorities,
+            "state of marketing today": s.marketing_today,
+            "known challenges": s.challenges,
+        }
+        return data_block("brief", self.names.hide(format_fields(fields)))
+
+    def person(self, person: Stakeholder, notes: str | None = None) -> str:
+        fields = {
+            "name": self.names.name(person.name),
+            "role": person.role,
+            "team": person.team,
+            "influence": person.influence.value if person.influence else "",
+            "stance towards marketing": person.stance.value if person.stance else "",
+            "involvement": person.involvement.value if person.involvement else "",
+            "notes": person.notes if notes is None else notes,
+        }
+        return data_block("stakeholder", self.names.hide(format_fields(fields)))
+
+    def _job(
+        self,
+        key: str,
+        label: str,
+        purpose: str,
+        variables: dict[str, str],
+        model: type[BaseModel],
+        person: Stakeholder | None = None,
+    ) -> DraftJob:
+        return DraftJob(
+            key=key,
+            label=label,
+            purpose=purpose,
+            template=self.library.get(purpose),
+            variables=variables,
+            answer_model=model,
+            session_id=self.record.session.id,
+            stakeholder_id=person.id if person else None,
+            restore=self.names.restore if self.names.enabled else None,
+        )
+
+    # Segmentation -------------------------------------------------------------------
+
+    def segmentation(self, person: Stakeholder, guidance: str = "") -> DraftJob:
+        variables = {
+            "playbook_segments": self.playbook.segments_text(),
+            "brief": self.brief(),
+            "stakeholder": self.person(person),
+            "guidance": data_block("guidance", self.names.hide(guidance or "(none)")),
+        }
+        job = self._job(person.id, person.name, "segmentation", variables, SegmentationBody, person)
+        job.guidance = guidance
+        self._fit_notes(job, person)
+        return job
+
+    def _fit_notes(self, job: DraftJob, person: Stakeholder) -> None:
+        """Shorten this person's notes if the whole prompt would not fit the budget."""
+        if self.counter is None or self.prompt_budget is None or not person.notes:
+            return
+        total = self.counter.count_messages(job.template.render(**job.variables))
+        if total <= self.prompt_budget:
+            return
+        job.variables["stakeholder"] = self.person(person, notes="")
+        without = self.counter.count_messages(job.template.render(**job.variables))
+        room = self.prompt_budget - without - 16
+        if room <= 0:
+            job.variables["stakeholder"] = self.person(person)
+            return  # even without notes it does not fit: the engine refuses with a message
+        kept = self.counter.truncate(person.notes, room)
+        job.variables["stakeholder"] = self.person(person, notes=kept + " […]")
+        job.notes.append(
+            f"Notes shortened to fit the model's context: {self.counter.count_text(kept):,} "
+            f"of {self.counter.count_text(person.notes):,} tokens sent."
+        )
+
+    # Discussion guides --------------------------------------------------------------
+
+    def discussion_guide(self, segment: Segment, person: Stakeholder | None = None) -> DraftJob:
+        definition = self.playbook.segment(segment.value)
+        people = [person] if person else self.people_in(segment)
+        listing = "\n\n".join(self.person(p) for p in people) or data_block(
+            "stakeholders", "(nobody is placed in this segment yet)"
+        )
+        variables = {
+            "segment_name": definition.name,
+            "segment_definition": f"{definition.definition}\nNeeds: {definition.needs}\n"
+            f"How to engage: {definition.approach}",
+            "topics": self.playbook.topics_text(),
+            "brief": self.brief(),
+            "stakeholders": listing,
+        }
+        key = person.id if person else segment.value
+        label = f"{definition.name} — {person.name}" if person else definition.name
+        job = self._job(key, label, "discussion_guide", variables, DiscussionGuideBody, person)
+        job.fixed["segment"] = segment.value  # the guide is for this segment, whatever it says
+        return job
+
+    def people_in(self, segment: Segment) -> list[Stakeholder]:
+        """Who sits in a segment: by the approved assignment, else the newest draft."""
+        placed = {}
+        for item in self._assignments():
+            placed.setdefault(item.stakeholder_id, item)
+        return [
+            p
+            for p in self.record.stakeholders
+            if p.id in placed and placed[p.id].body.get("segment") == segment.value
+        ]
+
+    def _assignments(self) -> list[Item]:
+        items = [
+            i
+            for i in self.record.items_of(ItemKind.SEGMENTATION)
+            if i.status is not Status.REJECTED and i.stakeholder_id
+        ]
+        # Approved first, then newest first: setdefault in people_in keeps the best one.
+        newest_first = sorted(items, key=lambda i: i.updated_at, reverse=True)
+        return sorted(newest_first, key=lambda i: i.status is not Status.APPROVED)
+
+    # Outcomes -----------------------------------------------------------------------
+
+    def outcomes(self) -> DraftJob:
+        s = self.record.session
+        priorities = "\n".join(f"{n}. {p}" for n, p in enumerate(s.priorities, 1)) or "(none given)"
+        variables = {
+            "brief": self.brief(),
+            "priorities": data_block("priorities", self.names.hide(priorities)),
+            "answers": data_block("answers", self.names.hide(self.answers_text())),
+            "outcome_rules": self.playbook.outcome_rules_text(),
+        }
+        return self._job("outcomes", "outcome statements", "outcomes", variables, OutcomesDraft)
+
+    def answers_text(self) -> str:
+        names = {p.id: p.name for p in self.record.stakeholders}
+        blocks = []
+        for item in self.record.items_of(ItemKind.ANSWERS):
+            if item.status is Status.REJECTED:
+                continue
+            who = self.names.name(names.get(item.stakeholder_id or "", "Someone"))
+            lines = [f"{who}:"]
+            for entry in item.body.get("entries", []):
+                lines.append(f"  Q: {entry['question']}\n  A: {entry['answer']}")
+            blocks.append("\n".join(lines))
+        return "\n\n".join(blocks) or "(no answers captured yet)"
