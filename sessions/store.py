@@ -401,6 +401,18 @@ class SessionStore:
             row["messages"] = json.loads(row["messages"])
         return rows
 
+    def usage(self, session_id: str) -> dict[str, int]:
+        """Model calls of a session and their tokens, as the endpoint reported them."""
+        row = self._rows(
+            """SELECT count(*) AS calls, coalesce(sum(tokens_in), 0) AS tokens_in,
+                coalesce(sum(tokens_out), 0) AS tokens_out,
+                coalesce(sum(tokens_counted), 0) AS tokens_counted,
+                coalesce(sum(status != 'ok'), 0) AS failed
+            FROM llm_calls WHERE session_id = ?""",
+            [session_id],
+        )[0]
+        return dict(row)
+
     def record_event(self, session_id: str, kind: str, detail: dict[str, Any] | None = None) -> str:
         self.get_session(session_id)
         with self._write() as db:

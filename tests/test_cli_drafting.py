@@ -101,3 +101,41 @@ def test_doctor_without_json_schema_support(llm_server, db_path):
     result = run("--db", str(db_path), "doctor", env=llm_server.env())
     assert result.returncode == 0
     assert "[warn] json schema: No JSON-schema support" in result.stdout
+
+
+def test_preview_prints_the_request_and_sends_nothing(llm_server, db_path):
+    import json
+
+    with SessionStore.open(db_path) as store:
+        session_id = make_session(store, 2)
+    result = run(
+        "--db",
+        str(db_path),
+        "draft",
+        session_id,
+        "segmentation",
+        "--preview",
+        "--stakeholder",
+        "person 01",
+        "--pseudonymise",
+        env=llm_server.env(),
+    )
+    assert result.returncode == 0, result.stderr
+    [request] = json.loads(result.stdout)
+    assert request["model"] == "test-model" and request["tokens"] > 0
+    assert "Stakeholder B" in request["messages"][-1]["content"]
+    assert "Person 01" not in result.stdout
+    assert llm_server.chat_requests == []
+
+
+def test_show_puts_rule_suggestions_beside_drafts(llm_server, db_path):
+    with SessionStore.open(db_path) as store:
+        session = store.create_session(
+            {"title": "Q3"}, [{"name": "Dana", "stance": "resistant"}, {"name": "Eli"}]
+        )
+    run("--db", str(db_path), "draft", session.id, "segmentation", env=llm_server.env())
+    shown = run("--db", str(db_path), "show", session.id, env=llm_server.env()).stdout
+    # The test model places everyone as an influencer; the rules disagree about Dana.
+    assert "Dana: influencer [draft, model draft]" in shown
+    assert "rules suggest detractor" in shown
+    assert "Model calls: 2 (0 failed)" in shown

@@ -352,3 +352,82 @@ async def test_questions_and_outcomes(service, llm_server, tmp_path, monkeypatch
     old = [i for i in record.items_of(ItemKind.OUTCOME) if i.id in {o.id for o in outcomes.drafted}]
     assert all(i.status is Status.REJECTED for i in old)
     assert all(i.status is Status.DRAFT for i in again.drafted)
+
+
+async def test_cancelling_keeps_nothing_half_finished(service, llm_server, tmp_path, monkeypatch):
+    import asyncio
+
+    use_test_server(llm_server, tmp_path, monkeypatch)
+    llm_server.token_rate = 20  # slow enough to cancel mid-stream
+    session_id = make_session(service.store, 2)
+    drafter = service.drafter()
+    streaming = asyncio.Event()
+
+    def on_progress(event):
+        if event.state == "streaming":
+            streaming.set()
+
+    task = asyncio.create_task(
+        drafter.run(ItemKind.SEGMENTATION, drafter.segmentation_jobs(session_id), on_progress)
+    )
+    await asyncio.wait_for(streaming.wait(), 10)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await drafter.aclose()
+
+    assert service.load(session_id).items == []
+    statuses = {c["status"] for c in service.store.llm_calls(session_id)}
+    assert statuses == {"cancelled"}
+
+
+async def test_preview_is_exactly_what_is_sent(service, llm_server, tmp_path, monkeypatch):
+    use_test_server(llm_server, tmp_path, monkeypatch)
+    session_id = make_session(service.store, 1)
+    drafter = service.drafter(pseudonymise=True)
+    [job] = drafter.segmentation_jobs(session_id)
+    preview = drafter.preview(job)
+    await drafter.run(ItemKind.SEGMENTATION, [job])
+    await drafter.aclose()
+    sent = llm_server.chat_requests[0].body
+    assert preview["messages"] == sent["messages"]
+    assert preview["response_format"] == sent["response_format"]
+    assert preview["tokens"] == service.store.llm_calls(session_id)[0]["tokens_counted"]
+    assert "Person 00" not in json.dumps(preview)
+
+
+def test_rules_and_checks_work_without_a_model(service):
+    session = service.store.create_session(
+        {"title": "Q3"},
+        [
+            {"name": "Dana", "stance": "resistant", "influence": "high"},
+            {"name": "Eli", "involvement": "approves"},
+            {"name": "Flo"},
+        ],
+    )
+    record = service.load(session.id)
+    suggestions = service.rule_suggestions(record)
+    names = {p.id: p.name for p in record.stakeholders}
+    assert {names[k]: v.segment_id for k, v in suggestions.items()} == {
+        "Dana": "detractor",
+        "Eli": "decision_maker",
+    }
+    activity = service.store.create_item(
+        session.id,
+        ItemKind.OUTCOME,
+        {
+            "result": "Publish twelve blog posts",
+            "metric": "posts",
+            "baseline": None,
+            "target": None,
+            "due": None,
+            "owner": "",
+            "priority": "Grow EU pipeline",
+            "stakeholders": [],
+            "leading_indicators": [],
+        },
+        Origin.PERSON,
+        "Priya",
+    )
+    failed = {f.rule_id for f in service.outcome_findings(activity) if not f.ok}
+    assert failed == {"baseline", "target", "due_date", "owner", "result_not_activity", "metric"}

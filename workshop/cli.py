@@ -125,7 +125,13 @@ def show(ctx, session_id: str) -> None:
     """Show a session: brief, stakeholders and items."""
     from .cli_output import print_session
 
-    print_session(_service(ctx).load(session_id))
+    service = _service(ctx)
+    record = service.load(session_id)
+    try:
+        settings = service.model_settings()
+    except WorkshopError:
+        settings = None  # a broken config must not stop anyone reading a session
+    print_session(record, service, service.usage(record.session.id, settings))
 
 
 @cli.command()
@@ -160,8 +166,11 @@ DRAFT_KINDS = {
 @click.option("--stakeholder", "names", multiple=True, help="Only these people (repeatable).")
 @click.option("--guidance", default="", help="A line of guidance for the model.")
 @click.option("--pseudonymise", is_flag=True, help="Send labels instead of people's names.")
+@click.option("--preview", is_flag=True, help="Print the exact requests as JSON; send nothing.")
 @click.pass_context
-def draft(ctx, session_id, what, profile, model, base_url, names, guidance, pseudonymise) -> None:
+def draft(
+    ctx, session_id, what, profile, model, base_url, names, guidance, pseudonymise, preview
+) -> None:
     """Draft segmentations, discussion questions or outcomes with the model."""
     import asyncio
 
@@ -170,7 +179,9 @@ def draft(ctx, session_id, what, profile, model, base_url, names, guidance, pseu
     service = _service(ctx)
     drafter = service.drafter(profile, model, base_url, pseudonymise)
     record = service.load(session_id)
-    summary = asyncio.run(run_draft(drafter, record, DRAFT_KINDS[what], names, guidance))
+    summary = asyncio.run(
+        run_draft(drafter, record, DRAFT_KINDS[what], names, guidance, preview=preview)
+    )
     if summary.failed:
         raise UserFacingError(
             f"{len(summary.failed)} of {len(summary.failed) + len(summary.drafted)} drafts failed; "

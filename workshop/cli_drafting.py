@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import click
@@ -31,6 +32,7 @@ async def run_draft(
     kind: str,
     names: Sequence[str],
     guidance: str,
+    preview: bool = False,
 ) -> DraftSummary:
     session_id = record.session.id
     item_kind = ItemKind(kind)
@@ -49,6 +51,10 @@ async def run_draft(
             )
         else:
             jobs = drafter.outcome_jobs(session_id)
+        if preview:
+            requests = [drafter.preview(job) for job in jobs]
+            click.echo(json.dumps(requests, indent=2, ensure_ascii=False))
+            return DraftSummary()
         click.echo(
             f"Drafting {len(jobs)} {kind.replace('_', ' ')} draft(s) with "
             f"{drafter.settings.model} at {drafter.settings.endpoint_host}…",

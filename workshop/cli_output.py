@@ -6,7 +6,9 @@ from collections import Counter
 
 import click
 
-from sessions import SearchHit, SessionRecord, SessionSummary
+from sessions import Item, ItemKind, SearchHit, SessionRecord, SessionSummary
+
+from .service import Usage, WorkshopService
 
 
 def _short(text: str, width: int) -> str:
@@ -36,7 +38,7 @@ def print_hits(hits: list[SearchHit]) -> None:
         click.echo(f"{hit.session_id}  {_short(hit.session_title, 40)}  [{hit.where}]  {snippet}")
 
 
-def print_session(record: SessionRecord) -> None:
+def print_session(record: SessionRecord, service: WorkshopService, usage: Usage) -> None:
     s = record.session
     click.echo(s.title)
     click.echo("=" * min(len(s.title), 80))
@@ -83,3 +85,61 @@ def print_session(record: SessionRecord) -> None:
             click.echo(f"  {kind:<18} {status:<9} {n}")
     else:
         click.echo("\nNo drafts or items yet.")
+    _print_segmentation(record, service)
+    _print_outcomes(record, service)
+    if usage.calls:
+        cost = f", about ${usage.cost:.4f}" if usage.cost is not None else ""
+        click.echo(
+            f"\nModel calls: {usage.calls} ({usage.failed} failed); tokens {usage.tokens_in:,} "
+            f"in, {usage.tokens_out:,} out{cost}."
+        )
+
+
+def _print_segmentation(record: SessionRecord, service: WorkshopService) -> None:
+    items = [i for i in record.items_of(ItemKind.SEGMENTATION) if i.status.value != "rejected"]
+    suggestions = service.rule_suggestions(record)
+    if not items and not suggestions:
+        return
+    click.echo("\nSegmentation:")
+    names = {p.id: p.name for p in record.stakeholders}
+    placed = set()
+    for item in items:
+        placed.add(item.stakeholder_id)
+        segment = str(item.body.get("segment", "")).replace("_", " ")
+        flags = _flags(item)
+        line = f"  - {names.get(item.stakeholder_id or '', '?')}: {segment} [{flags}]"
+        suggestion = suggestions.get(item.stakeholder_id or "")
+        if suggestion and suggestion.segment_id != item.body.get("segment"):
+            rule_segment = suggestion.segment_id.replace("_", " ")
+            line += f"\n      rules suggest {rule_segment}: {suggestion.reason}"
+        click.echo(line)
+    for person_id, suggestion in suggestions.items():
+        if person_id not in placed:
+            click.echo(
+                f"  - {names[person_id]}: no draft yet; rules suggest "
+                f"{suggestion.segment_id.replace('_', ' ')} ({suggestion.reason})"
+            )
+
+
+def _print_outcomes(record: SessionRecord, service: WorkshopService) -> None:
+    from .outcome_checks import summarise
+
+    items = [i for i in record.items_of(ItemKind.OUTCOME) if i.status.value != "rejected"]
+    if not items:
+        return
+    click.echo("\nOutcomes:")
+    for item in items:
+        findings = service.outcome_findings(item)
+        click.echo(f"  - {_short(str(item.body.get('result', '')), 70)} [{_flags(item)}]")
+        click.echo(f"      {summarise(findings)}")
+        for finding in findings:
+            if not finding.ok:
+                click.echo(f"      ✗ {finding.rule_title}: {finding.message}")
+
+
+def _flags(item: Item) -> str:
+    origin = {"model": "model draft", "person": "written by a person", "edited": "edited draft"}
+    flags = [item.status.value, origin[item.origin.value]]
+    if item.stale:
+        flags.append("stale: its inputs changed")
+    return ", ".join(flags)

@@ -7,9 +7,11 @@ Keeping it the one door to the store means a shared backend could stand behind i
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from prompt_library import Playbook, Suggestion, load_library
 from sessions import (
     Brief,
     Item,
@@ -28,11 +30,23 @@ from .drafting.faults import NoModelError
 from .errors import WorkshopError
 from .export_markdown import export_markdown
 from .importing import parse_stakeholder_lines, read_brief_file, read_stakeholders_csv
+from .outcome_checks import Finding, check_outcome
+
+
+@dataclass(frozen=True)
+class Usage:
+    calls: int
+    failed: int
+    tokens_in: int
+    tokens_out: int
+    tokens_counted: int
+    cost: float | None = None
 
 
 class WorkshopService:
     def __init__(self, store: SessionStore) -> None:
         self.store = store
+        self._playbook: Playbook | None = None
 
     @classmethod
     def open(cls, db_path: Path | str | None = None) -> WorkshopService:
@@ -155,6 +169,42 @@ class WorkshopService:
 
     def record_llm_call(self, call) -> str:
         return self.store.record_llm_call(call)
+
+    def usage(self, session_id: str, settings: ModelSettings | None = None) -> Usage:
+        """Tokens so far, and their estimated cost at the given model's prices."""
+        totals = self.store.usage(session_id)
+        cost = None
+        if settings is not None:
+            from .drafting.tokens import estimate_cost
+
+            cost = estimate_cost(
+                totals["tokens_in"], totals["tokens_out"], settings.price_in, settings.price_out
+            )
+        return Usage(**totals, cost=cost)
+
+    # The playbook without a model ---------------------------------------------------
+
+    @property
+    def playbook(self) -> Playbook:
+        if self._playbook is None:
+            self._playbook = load_library().playbook()
+        return self._playbook
+
+    def rule_suggestions(self, record: SessionRecord) -> dict[str, Suggestion]:
+        """What the playbook's attribute rules say about each person, where they say anything."""
+        suggestions = {}
+        for person in record.stakeholders:
+            suggestion = self.playbook.suggest_segment(
+                person.influence.value if person.influence else None,
+                person.stance.value if person.stance else None,
+                person.involvement.value if person.involvement else None,
+            )
+            if suggestion is not None:
+                suggestions[person.id] = suggestion
+        return suggestions
+
+    def outcome_findings(self, item: Item) -> list[Finding]:
+        return check_outcome(item.body, self.playbook)
 
     # Export -----------------------------------------------------------------------
 
