@@ -91,7 +91,7 @@ class Template:
 
 
 class _FrontMatter(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     id: str
     version: int

@@ -1,49 +1,56 @@
-"""The session store: SQLite through sqlite-utils. No Textual, no openai here."""
+"""The session store: SQLite through sqlite-utils. No Textual, no openai here.
 
-from .bodies import (
-    BODY_MODELS,
-    AnswersBody,
-    CadenceBody,
-    DiscussionGuideBody,
-    OutcomeBody,
-    PlanEntryBody,
-    SegmentationBody,
-    body_hash,
-)
-from .database import connect, default_database_path, schema_version
-from .errors import (
-    ConflictError,
-    DatabaseError,
-    DuplicateNameError,
-    InvalidInputError,
-    NotFoundError,
-    StoreError,
-)
-from .models import (
-    Brief,
-    Influence,
-    Involvement,
-    Item,
-    ItemKind,
-    LlmCall,
-    Origin,
-    Revision,
-    SearchHit,
-    Segment,
-    Session,
-    SessionRecord,
-    SessionSummary,
-    Stage,
-    Stakeholder,
-    StakeholderInput,
-    Stance,
-    Status,
-)
-from .store import SessionStore
+Names are loaded on first use (PEP 562), so that importing one light part (the errors,
+say) does not pay for pydantic schemas and sqlite-utils at start-up.
+"""
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_WHERE = {
+    "AnswersBody": "bodies",
+    "BODY_MODELS": "bodies",
+    "Brief": "models",
+    "CadenceBody": "bodies",
+    "ConflictError": "errors",
+    "DatabaseError": "errors",
+    "DiscussionGuideBody": "bodies",
+    "DuplicateNameError": "errors",
+    "Influence": "models",
+    "InvalidInputError": "errors",
+    "Involvement": "models",
+    "Item": "models",
+    "ItemKind": "models",
+    "LlmCall": "models",
+    "NotFoundError": "errors",
+    "Origin": "models",
+    "OutcomeBody": "bodies",
+    "PlanEntryBody": "bodies",
+    "Revision": "models",
+    "SearchHit": "models",
+    "Segment": "models",
+    "SegmentationBody": "bodies",
+    "Session": "models",
+    "SessionRecord": "models",
+    "SessionStore": "store",
+    "SessionSummary": "models",
+    "Stage": "models",
+    "StageTime": "models",
+    "Stakeholder": "models",
+    "StakeholderInput": "models",
+    "Stance": "models",
+    "Status": "models",
+    "StoreError": "errors",
+    "body_hash": "bodies",
+    "connect": "database",
+    "default_database_path": "database",
+    "schema_version": "database",
+}
 __all__ = [
-    "BODY_MODELS",
     "AnswersBody",
+    "BODY_MODELS",
     "Brief",
     "CadenceBody",
     "ConflictError",
@@ -69,6 +76,7 @@ __all__ = [
     "SessionStore",
     "SessionSummary",
     "Stage",
+    "StageTime",
     "Stakeholder",
     "StakeholderInput",
     "Stance",
@@ -79,3 +87,57 @@ __all__ = [
     "default_database_path",
     "schema_version",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _WHERE[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:  # for type checkers and editors, the eager imports
+    from .bodies import (
+        BODY_MODELS,
+        AnswersBody,
+        CadenceBody,
+        DiscussionGuideBody,
+        OutcomeBody,
+        PlanEntryBody,
+        SegmentationBody,
+        body_hash,
+    )
+    from .database import connect, default_database_path, schema_version
+    from .errors import (
+        ConflictError,
+        DatabaseError,
+        DuplicateNameError,
+        InvalidInputError,
+        NotFoundError,
+        StoreError,
+    )
+    from .models import (
+        Brief,
+        Influence,
+        Involvement,
+        Item,
+        ItemKind,
+        LlmCall,
+        Origin,
+        Revision,
+        SearchHit,
+        Segment,
+        Session,
+        SessionRecord,
+        SessionSummary,
+        Stage,
+        StageTime,
+        Stakeholder,
+        StakeholderInput,
+        Stance,
+        Status,
+    )
+    from .store import SessionStore

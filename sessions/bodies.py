@@ -18,7 +18,7 @@ from .models import ItemKind, Label, LabelList, Name, Segment, Text, TextList
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class SegmentationBody(Body):

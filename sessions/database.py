@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from .errors import DatabaseError
+from .errors import DatabaseError, InvalidInputError
 from .migrations import MIGRATION_NAMES, MIGRATION_SET, migrations
 
 APP_NAME = "strategy-workshop"
@@ -60,13 +60,23 @@ def _describe(error: sqlite3.Error, path: Path | str) -> str:
 
 @contextlib.contextmanager
 def translate_errors(path: Path | str) -> Iterator[None]:
-    """Turn sqlite3's errors into DatabaseError with a message a person can act on."""
+    """Turn sqlite3's errors into DatabaseError with a message a person can act on.
+
+    Text that cannot be stored at all (unpaired surrogates) becomes InvalidInputError.
+    """
     try:
         yield
     except sqlite3.IntegrityError:
         raise  # a bug or a caller's mistake, handled where it happens
     except sqlite3.Error as error:
         raise DatabaseError(_describe(error, path)) from error
+    except UnicodeEncodeError:
+        # Unpaired surrogates (from a JSON file's lone \ud800 escape) cannot be UTF-8;
+        # sqlite3 refuses them when binding, inside the transaction, which is rolled back.
+        raise InvalidInputError(
+            "Some of the text has characters that cannot be saved (unpaired surrogates, "
+            "as a broken \\u escape in a JSON file gives); nothing was changed."
+        ) from None
 
 
 def connect(path: Path | str) -> Database:
@@ -81,7 +91,7 @@ def connect(path: Path | str) -> Database:
         try:
             _configure(db)
             _check_not_newer(db, path)
-            migrations.apply(db)
+            _migrate(db)
         except BaseException:
             conn.close()
             raise
@@ -118,6 +128,30 @@ def _check_not_newer(db: Database, path: Path) -> None:
             f"{path} was written by a newer version of Strategy Workshop (schema "
             f"{unknown[-1]}); upgrade the app to open it. Nothing was changed."
         )
+
+
+def _migrate(db: Database) -> None:
+    """Apply pending migrations while holding the write lock.
+
+    Two programs opening a new or just-upgraded file at once (the app and the CLI) would
+    otherwise both apply the same migration, and one would fail with "table already
+    exists" or "database is locked". BEGIN IMMEDIATE waits on the busy timeout for the
+    other; the pending list is then read again under the lock, and each migration runs in
+    a savepoint of this one transaction.
+    """
+    pending = migrations.pending(db)
+    if not pending:
+        return  # the usual open: nothing to write, no lock taken
+    if any(not m.transactional for m in pending):
+        migrations.apply(db)  # cannot run inside a transaction (VACUUM, some transforms)
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)
+    except BaseException:
+        db.conn.rollback()
+        raise
+    db.conn.execute("COMMIT")
 
 
 def schema_version(db: Database) -> str:

@@ -108,8 +108,15 @@ LabelList = Annotated[list[Name], Field(max_length=LIST_MAX)]
 TextList = Annotated[list[Text], Field(max_length=LIST_MAX)]
 
 
-class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+class Model(BaseModel):
+    # Schemas are built on first use, not at import: start-up must not wait for all of them.
+    model_config = ConfigDict(defer_build=True)
+
+
+class Record(Model):
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, use_enum_values=False, defer_build=True
+    )
 
 
 class Brief(Record):
@@ -156,7 +163,7 @@ class Session(Brief):
         return Brief.model_validate(self.model_dump(include=set(Brief.model_fields)))
 
 
-class SessionSummary(BaseModel):
+class SessionSummary(Model):
     """One row of the session list: enough for the home screen, nothing more."""
 
     id: str
@@ -192,7 +199,7 @@ class Item(Record):
     updated_at: str
 
 
-class Revision(BaseModel):
+class Revision(Model):
     id: str
     item_id: str
     number: int
@@ -205,10 +212,10 @@ class Revision(BaseModel):
     created_at: str
 
 
-class LlmCall(BaseModel):
+class LlmCall(Model):
     """One request to a model, as recorded. There is deliberately no field for a key."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     session_id: str | None = None
     purpose: str
@@ -227,7 +234,7 @@ class LlmCall(BaseModel):
     error: str = ""
 
 
-class Event(BaseModel):
+class Event(Model):
     id: str
     session_id: str
     kind: str
@@ -235,14 +242,22 @@ class Event(BaseModel):
     created_at: str
 
 
-class SearchHit(BaseModel):
+class StageTime(Model):
+    """A stage's time box on the agenda, and the time really spent in it."""
+
+    stage: Stage
+    planned_minutes: int | None = None
+    spent_seconds: float = 0.0
+
+
+class SearchHit(Model):
     session_id: str
     session_title: str
     where: str  # "session", "stakeholder" or an item kind
     snippet: str
 
 
-class SessionRecord(BaseModel):
+class SessionRecord(Model):
     """A whole session as loaded: the brief, its people and its items."""
 
     session: Session

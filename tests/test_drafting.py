@@ -354,31 +354,37 @@ async def test_questions_and_outcomes(service, llm_server, tmp_path, monkeypatch
     assert all(i.status is Status.DRAFT for i in again.drafted)
 
 
-async def test_cancelling_keeps_nothing_half_finished(service, llm_server, tmp_path, monkeypatch):
+async def test_cancelling_keeps_finished_drafts_and_nothing_half_done(
+    service, llm_server, tmp_path, monkeypatch
+):
     import asyncio
 
     use_test_server(llm_server, tmp_path, monkeypatch)
-    llm_server.token_rate = 20  # slow enough to cancel mid-stream
     session_id = make_session(service.store, 2)
+    llm_server.add_fault("timeout", times=None, match="name: Person 01", seconds=30, after_chunks=3)
     drafter = service.drafter()
-    streaming = asyncio.Event()
+    states: dict[str, set[str]] = {}
+    both_under_way = asyncio.Event()
 
     def on_progress(event):
-        if event.state == "streaming":
-            streaming.set()
+        states.setdefault(event.label, set()).add(event.state)
+        if "done" in states.get("Person 00", ()) and "streaming" in states.get("Person 01", ()):
+            both_under_way.set()
 
     task = asyncio.create_task(
         drafter.run(ItemKind.SEGMENTATION, drafter.segmentation_jobs(session_id), on_progress)
     )
-    await asyncio.wait_for(streaming.wait(), 10)
+    await asyncio.wait_for(both_under_way.wait(), 10)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     await drafter.aclose()
 
-    assert service.load(session_id).items == []
-    statuses = {c["status"] for c in service.store.llm_calls(session_id)}
-    assert statuses == {"cancelled"}
+    record = service.load(session_id)
+    names = {p.id: p.name for p in record.stakeholders}
+    assert [names[i.stakeholder_id] for i in record.items] == ["Person 00"]
+    statuses = sorted(c["status"] for c in service.store.llm_calls(session_id))
+    assert statuses == ["cancelled", "ok"]
 
 
 async def test_preview_is_exactly_what_is_sent(service, llm_server, tmp_path, monkeypatch):

@@ -2,34 +2,111 @@
 
 from __future__ import annotations
 
+import asyncio
+import importlib
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
+from .screens.help import all_bindings
 from .screens.home import HomeScreen
-from .service import WorkshopService
+from .ui_state import THEMES, load_keymap, load_state, save_state
+
+if TYPE_CHECKING:
+    from .service import WorkshopService
+
+EXIT_DATABASE = 3
 
 
 class WorkshopApp(App[None]):
     TITLE = "Strategy Workshop"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("question_mark", "help", "Keys", id="app.help"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.theme"),
     ]
 
-    def __init__(self, service: WorkshopService) -> None:
+    def __init__(
+        self,
+        service: WorkshopService | None = None,
+        remember: bool = True,
+        db_path: Path | None = None,
+    ) -> None:
+        """Give a service, or a database path to open once the first screen is up."""
         super().__init__()
         self.service = service
+        self.db_path = db_path
+        # Tests pass remember=False so they neither read nor write the user's preferences.
+        self.remember = remember
 
     def on_mount(self) -> None:
+        if self.remember:
+            state = load_state()
+            if state.get("theme") in THEMES:
+                self.theme = state["theme"]
+            self.set_keymap(load_keymap())
+        home = HomeScreen(self.service)
+        self.push_screen(home)
+        if self.service is None:
+            # After the first frame: the screen must not wait for the database's imports.
+            self.call_after_refresh(
+                lambda: self.run_worker(self._open_database(home), exit_on_error=False)
+            )
+        else:
+            self.sub_title = str(self.service.db_path)
+
+    async def _open_database(self, home: HomeScreen) -> None:
+        """The store's imports (pydantic, sqlite-utils) load off the UI thread, after the
+        first screen is drawn; the connection itself is made here, on the UI thread."""
+        from .screens.error import DatabaseErrorScreen
+
+        await asyncio.to_thread(importlib.import_module, "workshop.service")
+        from sessions import DatabaseError
+
+        from .service import WorkshopService
+
+        try:
+            self.service = WorkshopService.open(self.db_path)
+        except DatabaseError as error:
+            self.push_screen(DatabaseErrorScreen(str(error)))
+            return
         self.sub_title = str(self.service.db_path)
-        self.push_screen(HomeScreen(self.service))
+        home.service_ready(self.service)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+        if self.remember:
+            save_state(theme=self.theme)
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(all_bindings(self.screen)))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key's action is in the command palette too."""
+        yield from super().get_system_commands(screen)
+        for node, binding in all_bindings(screen):
+            if binding.description:
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.key_display or binding.key} · {binding.id or binding.action}",
+                    partial(node.run_action, binding.action),
+                )
 
     def on_unmount(self) -> None:
-        self.service.close()
+        if self.service is not None:
+            self.service.close()
 
 
-def run_app(db_path: Path | None = None) -> None:
-    """Open the database first, so a locked or too-new file is one clear line, not a TUI."""
-    service = WorkshopService.open(db_path)
-    WorkshopApp(service).run()
+def run_app(db_path: Path | None = None) -> int:
+    """Run the app; the exit code says whether the database could be used."""
+    app = WorkshopApp(db_path=db_path)
+    app.run()
+    return app.return_code or 0

@@ -6,14 +6,11 @@ Exit codes: 0 done; 1 a mistake in what was asked (bad file, unknown id, invalid
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import IO, Any
 
 import click
-
-from sessions import DatabaseError, StoreError
 
 from .errors import WorkshopError
 
@@ -33,6 +30,10 @@ class UserFacingError(click.ClickException):
 
 class WorkshopGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
+        # The store is imported only by the commands that use it (start-up of the app
+        # must not wait for it), so its errors are looked up only when one happens.
+        from sessions import DatabaseError, StoreError
+
         try:
             return super().invoke(ctx)
         except DatabaseError as error:
@@ -59,7 +60,7 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
     if ctx.invoked_subcommand is None:
         from .app import run_app  # Textual is only loaded when the TUI is wanted
 
-        run_app(db_path)
+        ctx.exit(run_app(db_path))
 
 
 def _service(ctx: click.Context):
@@ -95,27 +96,34 @@ def new(ctx, title, organisation, brief_file, stakeholders_csv) -> None:
 @cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.option("--search", "query", help="Only sessions matching these words.")
+@click.option(
+    "--status",
+    type=click.Choice(["open", "approved", "archived"]),
+    help="open: drafts still open; approved: has approved items; archived: only archived ones.",
+)
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Workshop (else created) on or after."
+)
+@click.option(
+    "--until", type=click.DateTime(["%Y-%m-%d"]), help="Workshop (else created) on or before."
+)
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--all", "include_archived", is_flag=True, help="Include archived sessions.")
 @click.pass_context
-def list_(ctx, as_json: bool, query: str | None, limit: int, include_archived: bool) -> None:
-    """List sessions, newest first."""
-    from .cli_output import print_hits, print_summaries
+def list_(ctx, as_json, query, status, since, until, limit, include_archived) -> None:
+    """List sessions, newest first (or search them), with filters."""
+    from .cli_history import as_date, list_sessions
 
-    service = _service(ctx)
-    if query is not None:
-        hits = service.search(query, limit)
-        if as_json:
-            click.echo(json.dumps([h.model_dump() for h in hits], indent=2, ensure_ascii=False))
-        else:
-            print_hits(hits)
-        return
-    summaries = service.list_sessions(limit, include_archived=include_archived)
-    if as_json:
-        data = [s.model_dump(mode="json") for s in summaries]
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-    else:
-        print_summaries(summaries)
+    list_sessions(
+        _service(ctx),
+        as_json,
+        query,
+        limit,
+        include_archived,
+        status,
+        as_date(since),
+        as_date(until),
+    )
 
 
 @cli.command()
@@ -204,6 +212,98 @@ def doctor(ctx, profile, model, base_url) -> None:
     settings = service.model_settings(profile, model, base_url)
     if not asyncio.run(run_doctor(service, settings)):
         raise UserFacingError("The model is not usable yet; see the checks above.")
+
+
+# Past sessions: follow-ups, what changed, moving, archiving, deleting ---------------
+
+
+@cli.command()
+@click.argument("session_id")
+@click.option("--title", help="The follow-up's title (default: the parent's, marked follow-up).")
+@click.pass_context
+def followup(ctx, session_id: str, title: str | None) -> None:
+    """Start the next workshop from a past one and print its id.
+
+    It carries the brief, the stakeholders with their last approved segments, and the
+    approved outcomes and impact cadences.
+    """
+    click.echo(_service(ctx).follow_up(session_id, title).id)
+
+
+@cli.command()
+@click.argument("earlier")
+@click.argument("later", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def diff(ctx, earlier: str, later: str | None, as_json: bool) -> None:
+    """What changed from session EARLIER to LATER, one sentence a line.
+
+    With one id: what changed since the session it follows up.
+    """
+    from .cli_history import run_diff
+
+    run_diff(_service(ctx), earlier, later, as_json)
+
+
+@cli.command()
+@click.argument("session_id")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
+@click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.pass_context
+def dump(ctx, session_id: str, output: Path | None, force: bool) -> None:
+    """Write a whole session as JSON, to move it to another machine (`workshop load`)."""
+    service = _service(ctx)
+    if output is None:
+        click.echo(service.dump_text(session_id), nl=False)
+    else:
+        service.write_dump(session_id, output, force)
+        click.echo(f"Wrote {output}", err=True)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--as-copy", is_flag=True, help="Load as a new session with new ids.")
+@click.pass_context
+def load(ctx, file: Path, as_copy: bool) -> None:
+    """Load a session from a `workshop dump` file (- for stdin) and print its id.
+
+    The session keeps its ids; if it is already in this database, nothing is loaded
+    unless --as-copy.
+    """
+    from . import cli_history
+
+    cli_history.load(_service(ctx), file, as_copy)
+
+
+@cli.command()
+@click.argument("session_id")
+@click.pass_context
+def archive(ctx, session_id: str) -> None:
+    """Hide a session from the default list (`list --all` still shows it)."""
+    from .cli_history import set_archived
+
+    set_archived(_service(ctx), session_id, True)
+
+
+@cli.command()
+@click.argument("session_id")
+@click.pass_context
+def unarchive(ctx, session_id: str) -> None:
+    """Show an archived session in the default list again."""
+    from .cli_history import set_archived
+
+    set_archived(_service(ctx), session_id, False)
+
+
+@cli.command()
+@click.argument("session_id")
+@click.option("--yes", is_flag=True, help="Do not ask (needed when stdin is not a terminal).")
+@click.pass_context
+def delete(ctx, session_id: str, yes: bool) -> None:
+    """Delete a session and everything in it, after saying exactly what goes."""
+    from . import cli_history
+
+    cli_history.delete(_service(ctx), session_id, yes)
 
 
 @cli.group()

@@ -8,6 +8,7 @@ import click
 
 from sessions import Item, ItemKind, SearchHit, SessionRecord, SessionSummary
 
+from .compare import Change
 from .service import Usage, WorkshopService
 
 
@@ -143,3 +144,12 @@ def _flags(item: Item) -> str:
     if item.stale:
         flags.append("stale: its inputs changed")
     return ", ".join(flags)
+
+
+def print_changes(changes: list[Change]) -> None:
+    """What changed between two sessions: one sentence a line, or that nothing did."""
+    if not changes:
+        click.echo("No changes.")
+        return
+    for change in changes:
+        click.echo(change.sentence())

@@ -116,16 +116,19 @@ class Drafter:
     async def run(
         self, kind: ItemKind, jobs: Sequence[DraftJob], on_progress: ProgressCallback | None = None
     ) -> DraftSummary:
+        """Draft every job; each draft is stored the moment it is in."""
         summary = DraftSummary()
-        results = await self.engine.draft_all(jobs, on_progress)
         existing = self._existing(kind, jobs)
-        for result in results:
+
+        def keep(result: DraftResult) -> None:
             summary.add_usage(result)
             if result.error is not None or result.answer is None:
                 message = result.error.message if result.error else "No answer."
                 summary.failed.append((result.job.label, message))
-                continue
-            summary.drafted += self._store(kind, result, existing)
+                return
+            summary.drafted.extend(self._store(kind, result, existing))
+
+        await self.engine.draft_all(jobs, on_progress, keep)
         return summary
 
     def _existing(self, kind: ItemKind, jobs: Sequence[DraftJob]) -> list[Item]:

@@ -34,7 +34,7 @@ HOW_TO_CONNECT = (
 class Profile(BaseModel):
     """One named way to reach a model, as written in the config file."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     base_url: str | None = None
     model: str | None = None
@@ -50,14 +50,18 @@ class Profile(BaseModel):
 
 
 class ConfigFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     default_profile: str | None = None
     profiles: dict[str, Profile] = {}
+    # Key remapping for the app: binding id = "keys" (see the help screen for the ids).
+    keys: dict[str, str] = {}
 
 
 class ModelSettings(BaseModel):
     """Everything the engine needs for one endpoint and model, resolved."""
+
+    model_config = ConfigDict(defer_build=True)
 
     profile: str | None
     base_url: str | None

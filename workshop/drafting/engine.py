@@ -104,6 +104,9 @@ class DraftingEngine:
         self.capabilities = capabilities or Capabilities()
         self.counter = counter_for_model(settings.model)
         self._client: Any = None
+        # Made now, not at the first draft: importing openai takes most of a second, and
+        # whoever builds the engine (the TUI does it in a thread) can afford to wait.
+        self.client()
 
     def client(self) -> Any:
         if self._client is None:
@@ -167,16 +170,26 @@ class DraftingEngine:
     # Drafting -----------------------------------------------------------------------
 
     async def draft_all(
-        self, jobs: Sequence[DraftJob], on_progress: ProgressCallback | None = None
+        self,
+        jobs: Sequence[DraftJob],
+        on_progress: ProgressCallback | None = None,
+        on_result: Callable[[DraftResult], None] | None = None,
     ) -> list[DraftResult]:
-        """All jobs concurrently, at most `concurrency` in flight; one failure stops none."""
+        """All jobs concurrently, at most `concurrency` in flight; one failure stops none.
+
+        `on_result` sees each result as soon as it is in, so that a cancelled round still
+        keeps the drafts that had finished.
+        """
         limit = asyncio.Semaphore(self.settings.concurrency)
         for job in jobs:
             _report(on_progress, job, "queued")
 
         async def one(job: DraftJob) -> DraftResult:
             async with limit:
-                return await self.draft(job, on_progress)
+                result = await self.draft(job, on_progress)
+            if on_result is not None:
+                on_result(result)
+            return result
 
         return list(await asyncio.gather(*(one(job) for job in jobs)))
 

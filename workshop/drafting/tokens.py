@@ -12,6 +12,7 @@ Nothing is loaded at import time: encodings load on first use and are kept per n
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import os
@@ -86,7 +87,7 @@ class TokenCounter:
             return 0
         if self._encoding is None:
             return math.ceil(len(text) / CHARS_PER_TOKEN)
-        return len(self._encode(text))
+        return _cached_count(self._encoding, text)
 
     def count_messages(self, messages: Sequence[Mapping[str, Any]]) -> int:
         """Tokens a chat request's messages take, framing included."""
@@ -248,3 +249,9 @@ def _load(encoding_name: str) -> Encoding | None:
         return None
     _loaded[encoding_name] = encoding
     return encoding
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_count(encoding: Encoding, text: str) -> int:
+    # The same system prompt and brief go out with every stakeholder's request: count once.
+    return len(encoding.encode(text, disallowed_special=()))

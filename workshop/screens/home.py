@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -10,11 +12,14 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from sessions import SearchHit, SessionSummary, StoreError
+from sessions import StoreError
 
-from ..service import WorkshopService
 from .new_session import NewSessionScreen
-from .session_view import SessionViewScreen
+
+if TYPE_CHECKING:
+    from sessions import SearchHit, SessionSummary
+
+    from ..service import WorkshopService
 
 PAGE_SIZE = 200
 EMPTY_TEXT = (
@@ -29,11 +34,13 @@ class HomeScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "new_session", "New", id="home.new"),
         Binding("o", "open_session", "Open", id="home.open"),
+        Binding("v", "view_session", "View read-only", id="home.view"),
         Binding("slash", "focus_search", "Search", id="home.search"),
         Binding("escape", "clear_search", "Clear search", id="home.clear", show=False),
     ]
 
-    def __init__(self, service: WorkshopService) -> None:
+    def __init__(self, service: WorkshopService | None) -> None:
+        """With no service yet, the screen shows at once and fills in once it arrives."""
         super().__init__()
         self.service = service
 
@@ -47,20 +54,54 @@ class HomeScreen(Screen[None]):
             yield Static("", id="status", markup=False)
         yield Footer()
 
+    def on_screen_resume(self) -> None:
+        # Back from a workshop: its counts and stage may have changed.
+        if self.service is not None and not self.query_one("#search", Input).value:
+            self.show_sessions()
+
     def on_mount(self) -> None:
         self.query_one("#sessions", DataTable).add_columns(
             "Title", "Organisation", "Date", "Stage", "People", "Approved", "Open"
         )
         self.query_one("#hits", DataTable).add_columns("Session", "Found in", "Match")
-        self.show_sessions()
         self.query_one("#sessions", DataTable).focus()
+        if self.service is None:
+            self.query_one("#empty").display = False
+            self._status("Opening the database…")
+        else:
+            self.show_sessions()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.service is None and action in ("new_session", "open_session", "view_session"):
+            return None  # shown dimmed until the database is open
+        return True
+
+    def service_ready(self, service: WorkshopService) -> None:
+        self.service = service
+        self.refresh_bindings()
+        searching = self.focused is self.query_one("#search", Input)
+        self.show_sessions()
+        if not searching and not self.query_one("#sessions", DataTable).display:
+            # An empty list hides the table; keys go to the screen, not to the search box.
+            self.set_focus(None)
+        search = self.query_one("#search", Input).value
+        if search:
+            self.run_search(search)  # typed while the database was opening
 
     def show_sessions(self) -> None:
         summaries = self.service.list_sessions(limit=PAGE_SIZE)
         table = self.query_one("#sessions", DataTable)
+        # A refresh (back from a session) keeps the highlight on the same session.
+        current = (
+            table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            if table.row_count
+            else None
+        )
         table.clear()
         for s in summaries:
             table.add_row(*_summary_cells(s), key=s.id)
+        if current in table.rows:
+            table.move_cursor(row=table.get_row_index(current), animate=False)
         self.query_one("#empty").display = not summaries
         self.query_one("#hits").display = False
         table.display = bool(summaries)
@@ -94,6 +135,8 @@ class HomeScreen(Screen[None]):
 
     @work(exclusive=True, group="search")
     async def run_search(self, query: str) -> None:
+        if self.service is None:
+            return  # service_ready runs it
         if not query.strip():
             self.show_sessions()
             return
@@ -117,12 +160,33 @@ class HomeScreen(Screen[None]):
         self.open_session(str(event.row_key.value))
 
     def action_open_session(self) -> None:
+        session_id = self._selected()
+        if session_id is not None:
+            self.open_session(session_id)
+
+    def _selected(self) -> str | None:
         table = self._visible_table()
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-            self.open_session(str(key.value))
+        if not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def open_session(self, session_id: str) -> None:
+        """Resume the workshop where it was left."""
+        from .workshop_screen import WorkshopScreen
+
+        try:
+            self.service.resolve(session_id)
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.app.push_screen(WorkshopScreen(self.service, session_id))
+
+    def action_view_session(self) -> None:
+        from .session_view import SessionViewScreen  # the Markdown widget loads on demand
+
+        session_id = self._selected()
+        if session_id is None:
+            return
         try:
             record = self.service.load(session_id)
         except StoreError as error:
@@ -135,6 +199,9 @@ class HomeScreen(Screen[None]):
             if session_id:
                 self.query_one("#search", Input).value = ""
                 self.show_sessions()
+                table = self.query_one("#sessions", DataTable)
+                if session_id in table.rows:  # back home, the new session is highlighted
+                    table.move_cursor(row=table.get_row_index(session_id), animate=False)
                 self.notify("Session created and saved.")
                 self.open_session(session_id)
 

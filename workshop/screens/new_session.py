@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
+from typing import TYPE_CHECKING
+
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -11,7 +13,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from sessions import StoreError
 
-from ..service import WorkshopService
+if TYPE_CHECKING:
+    from ..service import WorkshopService
 
 
 class NewSessionScreen(ModalScreen[str | None]):
@@ -26,6 +29,7 @@ class NewSessionScreen(ModalScreen[str | None]):
     def __init__(self, service: WorkshopService) -> None:
         super().__init__()
         self.service = service
+        self._leaving_title = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -41,10 +45,18 @@ class NewSessionScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def next_field(self, event: Input.Submitted) -> None:
-        if event.input.id == "title":
+        # Focus moves a moment later, so a second Enter typed quickly still reaches the
+        # title: it means "create", as it would from the organisation field.
+        if event.input.id == "title" and not self._leaving_title:
+            self._leaving_title = True
             self.query_one("#organisation", Input).focus()
         else:
             self.action_create()
+
+    @on(events.DescendantFocus)
+    def field_focused(self, event: events.DescendantFocus) -> None:
+        if event.widget.id == "title":
+            self._leaving_title = False
 
     @on(Button.Pressed, "#create")
     def action_create(self) -> None:

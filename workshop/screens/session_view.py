@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
-from sessions import SessionRecord
+if TYPE_CHECKING:
+    from sessions import SessionRecord
 
-from ..service import WorkshopService
+    from ..service import WorkshopService
 
 
 class SessionViewScreen(Screen[None]):
@@ -26,9 +30,8 @@ class SessionViewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         # The export escapes all user text, so the Markdown widget shows it as text.
-        yield Markdown(
-            self.service.render_markdown(self.record, include_drafts=True), id="document"
-        )
+        with VerticalScroll(id="document"):
+            yield Markdown(self.service.render_markdown(self.record, include_drafts=True))
         yield Footer()
 
     def on_mount(self) -> None:

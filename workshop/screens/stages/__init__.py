@@ -1,0 +1,1 @@
+"""One pane per workshop stage; each talks to the service layer only."""

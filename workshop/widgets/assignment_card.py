@@ -1,0 +1,96 @@
+"""A card on the segment board: one stakeholder's assignment, or their draft in progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widgets import Static
+
+from sessions import Item, Origin, Stakeholder, Status
+
+ORIGIN_LABELS = {Origin.MODEL: "model draft", Origin.PERSON: "by a person", Origin.EDITED: "edited"}
+STATUS_MARKS = {
+    Status.DRAFT: "○ draft",
+    Status.APPROVED: "✓ approved",
+    Status.REJECTED: "✗ rejected",
+}
+
+
+@dataclass
+class CardState:
+    """What a card shows besides the saved item: drafting progress and rule advice."""
+
+    drafting: str = ""  # queued, sending, streaming…
+    partial: dict | None = None
+    error: str = ""
+    rule_segment: str = ""  # what the attribute rules suggest, when it differs
+    rule_reason: str = ""
+
+
+class AssignmentCard(Static, can_focus=True):
+    """Focusable; the pane's bindings act on the focused card."""
+
+    def __init__(
+        self,
+        person: Stakeholder,
+        item: Item | None,
+        state: CardState,
+        segment_names: dict[str, str],
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.person = person
+        self.item = item
+        self.state = state
+        self.segment_names = segment_names
+
+    def on_mount(self) -> None:
+        self.refresh_card()
+
+    def refresh_card(self) -> None:
+        self.set_class(self.item is not None and self.item.status is Status.APPROVED, "approved")
+        self.set_class(bool(self.state.error), "failed")
+        self.set_class(bool(self.item and self.item.stale), "stale")
+        self.update(self.render_card())
+
+    def render_card(self) -> Text:
+        text = Text()
+        text.append(self.person.name, style="bold")
+        if self.person.role:
+            text.append(f"\n{self.person.role}", style="dim")
+        item, state = self.item, self.state
+        if item is not None:
+            confidence = item.body.get("confidence", "")
+            text.append(f"\n{STATUS_MARKS[item.status]} · {ORIGIN_LABELS[item.origin]}")
+            if confidence:
+                text.append(f" · {confidence}")
+            if item.stale:
+                text.append("\n⚠ stale: inputs changed", style="bold")
+            if state.rule_segment:
+                name = self.segment_names.get(state.rule_segment, state.rule_segment)
+                text.append(f"\n≠ rules suggest {name}", style="italic")
+            rationale = str(item.body.get("rationale", ""))
+            if rationale:
+                text.append(f"\n{_clip(rationale, 160)}")
+        elif not state.drafting and not state.error:
+            text.append("\nno assignment yet", style="dim")
+            if state.rule_segment:
+                name = self.segment_names.get(state.rule_segment, state.rule_segment)
+                text.append(f"\nrules suggest {name}", style="italic")
+        if state.drafting:
+            text.append(f"\n… {state.drafting}", style="bold")
+            partial = state.partial or {}
+            if partial.get("segment"):
+                name = self.segment_names.get(str(partial["segment"]), str(partial["segment"]))
+                text.append(f" → {name}")
+            if partial.get("rationale"):
+                text.append(f"\n{_clip(str(partial['rationale']), 160)}", style="dim")
+        if state.error:
+            text.append(f"\n✗ {state.error}\n  g: try again", style="bold")
+        return text
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
