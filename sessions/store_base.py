@@ -1,0 +1,99 @@
+"""What every part of the store shares: the connection, transactions, helpers."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlite_utils import Database
+
+from .database import translate_errors
+from .errors import InvalidInputError, NotFoundError, invalid
+from .models import (
+    Brief,
+    Session,
+)
+from .rows import (
+    dumps,
+    now,
+    session_from_row,
+)
+
+
+class StoreBase:
+    """The connection and its transactions; the other store modules build on it."""
+
+    def __init__(self, db: Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Database]:
+        # IMMEDIATE takes the write lock up front, so a second process waits on the busy
+        # timeout instead of failing with "database is locked" half-way through.
+        with translate_errors(self.path):
+            self.db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.conn.rollback()
+                raise
+            self.db.conn.execute("COMMIT")
+
+    def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict]:
+        with translate_errors(self.path):
+            return list(self.db.query(sql, params))
+
+    def get_session(self, session_id: str) -> Session:
+        rows = self._rows("SELECT * FROM sessions WHERE id = ?", [session_id])
+        if not rows:
+            raise NotFoundError(f"No session with id {session_id!r}.")
+        return session_from_row(rows[0])
+
+    def _check_llm_call(self, llm_call_id: str | None) -> None:
+        if llm_call_id is not None and not self._rows(
+            "SELECT 1 FROM llm_calls WHERE id=?", [llm_call_id]
+        ):
+            raise NotFoundError(f"No model call with id {llm_call_id!r}.")
+
+
+def _validated(model: type, value: Any, what: str) -> Any:
+    if isinstance(value, model):
+        return value
+    try:
+        return model.model_validate(value)
+    except ValidationError as error:
+        raise invalid(error, what) from None
+
+
+def _choice(enum: type[Any], value: Any, what: str) -> Any:
+    try:
+        return enum(value)
+    except ValueError:
+        names = ", ".join(e.value for e in enum)
+        raise InvalidInputError(f"Unknown {what} {value!r}; one of: {names}.") from None
+
+
+def _brief_values(brief: Brief) -> list[Any]:
+    return [
+        brief.title,
+        brief.organisation,
+        brief.workshop_date.isoformat() if brief.workshop_date else None,
+        brief.facilitator,
+        dumps(brief.participants),
+        dumps(brief.priorities),
+        brief.marketing_today,
+        brief.challenges,
+    ]
+
+
+def _draft_inputs(brief: Brief) -> tuple[Any, ...]:
+    # The parts of a brief that drafts are made from; a new title does not stale them.
+    return (brief.organisation, brief.priorities, brief.marketing_today, brief.challenges)
+
+
+def _touch(db: Database, session_id: str) -> None:
+    db.execute("UPDATE sessions SET updated_at=? WHERE id=?", [now(), session_id])

@@ -1,0 +1,96 @@
+"""The stakeholder register: add, edit, remove and order people."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from . import item_ops, stakeholder_ops
+from .errors import InvalidInputError, NotFoundError
+from .models import (
+    Stakeholder,
+    StakeholderInput,
+)
+from .rows import (
+    insert_event,
+    stakeholder_from_row,
+)
+from .store_base import StoreBase, _touch, _validated
+
+
+class StakeholderMethods(StoreBase):
+    """Stakeholder operations of the store."""
+
+    # Stakeholders -----------------------------------------------------------------
+
+    def stakeholders(self, session_id: str) -> list[Stakeholder]:
+        rows = self._rows(
+            "SELECT * FROM stakeholders WHERE session_id=? ORDER BY position, rowid",
+            [session_id],
+        )
+        return [stakeholder_from_row(r) for r in rows]
+
+    def get_stakeholder(self, stakeholder_id: str) -> Stakeholder:
+        rows = self._rows("SELECT * FROM stakeholders WHERE id=?", [stakeholder_id])
+        if not rows:
+            raise NotFoundError(f"No stakeholder with id {stakeholder_id!r}.")
+        return stakeholder_from_row(rows[0])
+
+    def add_stakeholders(
+        self, session_id: str, people: Sequence[StakeholderInput | dict[str, Any]]
+    ) -> list[Stakeholder]:
+        """Add several at once (a pasted list): all of them, or none if one is invalid."""
+        people = [_validated(StakeholderInput, p, "stakeholder") for p in people]
+        existing = [s.name for s in self.stakeholders(self.get_session(session_id).id)]
+        stakeholder_ops.check_unique_names(existing + [p.name for p in people], len(existing))
+        with self._write() as db:
+            ids = [stakeholder_ops.insert(db, session_id, p) for p in people]
+            _touch(db, session_id)
+        return [self.get_stakeholder(i) for i in ids]
+
+    def add_stakeholder(
+        self, session_id: str, person: StakeholderInput | dict[str, Any]
+    ) -> Stakeholder:
+        return self.add_stakeholders(session_id, [person])[0]
+
+    def update_stakeholder(self, stakeholder_id: str, **changes: Any) -> Stakeholder:
+        current = self.get_stakeholder(stakeholder_id)
+        merged = current.model_dump(include=set(StakeholderInput.model_fields)) | changes
+        person = _validated(StakeholderInput, merged, "stakeholder")
+        others = [s.name for s in self.stakeholders(current.session_id) if s.id != current.id]
+        stakeholder_ops.check_unique_names(others + [person.name], len(others))
+        with self._write() as db:
+            stakeholder_ops.update(db, stakeholder_id, person)
+            if person != StakeholderInput.model_validate(
+                current.model_dump(include=set(StakeholderInput.model_fields))
+            ):
+                item_ops.mark_stakeholder_drafts_stale(db, stakeholder_id)
+            _touch(db, current.session_id)
+        return self.get_stakeholder(stakeholder_id)
+
+    def remove_stakeholder(self, stakeholder_id: str) -> None:
+        current = self.get_stakeholder(stakeholder_id)
+        with self._write() as db:
+            db.execute("DELETE FROM stakeholders WHERE id=?", [stakeholder_id])
+            insert_event(db, current.session_id, "stakeholder_removed", {"name": current.name})
+            _touch(db, current.session_id)
+
+    def reorder_stakeholders(self, session_id: str, ordered_ids: Sequence[str]) -> None:
+        """Set the order; ordered_ids must name every stakeholder of the session once."""
+        known = {s.id for s in self.stakeholders(session_id)}
+        if sorted(ordered_ids) != sorted(known):
+            raise InvalidInputError("A new order must list every stakeholder exactly once.")
+        with self._write() as db:
+            for position, stakeholder_id in enumerate(ordered_ids):
+                db.execute(
+                    "UPDATE stakeholders SET position=? WHERE id=?", [position, stakeholder_id]
+                )
+            _touch(db, session_id)
+
+    def move_stakeholder(self, stakeholder_id: str, offset: int) -> None:
+        """Move one stakeholder up (negative) or down (positive) in the list."""
+        current = self.get_stakeholder(stakeholder_id)
+        ids = [s.id for s in self.stakeholders(current.session_id)]
+        index = ids.index(stakeholder_id)
+        ids.insert(max(0, min(len(ids) - 1, index + offset)), ids.pop(index))
+        self.reorder_stakeholders(current.session_id, ids)
