@@ -268,7 +268,7 @@ def tui_peak_memory(path: Path, session_id: str) -> float:
     """Peak RSS of the app browsing this database: home, search, every stage of a session."""
     with tempfile.TemporaryDirectory() as home:
         out = subprocess.run(
-            [sys.executable, "-c", TUI_PROBE, str(path), session_id],
+            [sys.executable, "-c", TUI_PROBE, str(path.resolve()), session_id],
             capture_output=True,
             text=True,
             check=True,

@@ -79,34 +79,50 @@ def list_sessions(
 def search_sessions(
     db: Database, text: str, where: SessionFilter, limit: int = 50
 ) -> list[SearchHit]:
-    """Full-text hits (best first) in the sessions that pass the filter."""
+    """Full-text hits in the sessions that pass the filter: matches in a session's own
+    brief first, then in its people, then in its items; newest first within each.
+
+    Newest-first lets FTS5 walk its index backwards and stop after `limit` rows, where
+    ranking by relevance would score every match first: with a large history a common
+    word matches hundreds of thousands of rows, and search must stay instant.
+    """
     query = fts_query(text)
     if not query:
         return []
     conditions, params = where.where()
-    snippet = f"snippet({{fts}}, -1, '{MARK_START}', '{MARK_END}', '…', 12)"
-    sql = f"""
-        WITH kept AS (SELECT s.id FROM sessions s WHERE {conditions})
-        SELECT s.id AS session_id, s.title AS session_title, 'session' AS "where",
-            {snippet.format(fts="sessions_fts")} AS snippet, sessions_fts.rank AS rank
-        FROM sessions_fts JOIN sessions s ON s.rowid = sessions_fts.rowid
-        WHERE sessions_fts MATCH :q AND s.id IN kept
-        UNION ALL
-        SELECT s.id, s.title, 'stakeholder',
-            {snippet.format(fts="stakeholders_fts")}, stakeholders_fts.rank
-        FROM stakeholders_fts JOIN stakeholders k ON k.rowid = stakeholders_fts.rowid
-        JOIN sessions s ON s.id = k.session_id
-        WHERE stakeholders_fts MATCH :q AND s.id IN kept
-        UNION ALL
-        SELECT s.id, s.title, i.kind,
-            {snippet.format(fts="items_fts")}, items_fts.rank
-        FROM items_fts JOIN items i ON i.rowid = items_fts.rowid
-        JOIN sessions s ON s.id = i.session_id
-        WHERE items_fts MATCH :q AND s.id IN kept
-        ORDER BY rank LIMIT :limit
-    """
-    rows = db.query(sql, params | {"q": query, "limit": max(1, limit)})
-    return [SearchHit.model_validate(row) for row in rows]
+    params |= {"q": query, "limit": max(1, limit)}
+    hits: list[SearchHit] = []
+    for sql in _SEARCHES:
+        if len(hits) >= limit:
+            break
+        rows = db.query(sql.format(conditions=conditions), params)
+        hits += [SearchHit.model_validate(row) for row in rows]
+    return hits[:limit]
+
+
+def _snippet(fts: str) -> str:
+    return f"snippet({fts}, -1, '{MARK_START}', '{MARK_END}', '…', 12)"
+
+
+_SEARCHES = [
+    f"""SELECT s.id AS session_id, s.title AS session_title, 'session' AS "where",
+        {_snippet("sessions_fts")} AS snippet
+    FROM sessions_fts JOIN sessions s ON s.rowid = sessions_fts.rowid
+    WHERE sessions_fts MATCH :q AND {{conditions}}
+    ORDER BY sessions_fts.rowid DESC LIMIT :limit""",
+    f"""SELECT s.id AS session_id, s.title AS session_title, 'stakeholder' AS "where",
+        {_snippet("stakeholders_fts")} AS snippet
+    FROM stakeholders_fts JOIN stakeholders k ON k.rowid = stakeholders_fts.rowid
+    JOIN sessions s ON s.id = k.session_id
+    WHERE stakeholders_fts MATCH :q AND {{conditions}}
+    ORDER BY stakeholders_fts.rowid DESC LIMIT :limit""",
+    f"""SELECT s.id AS session_id, s.title AS session_title, i.kind AS "where",
+        {_snippet("items_fts")} AS snippet
+    FROM items_fts JOIN items i ON i.rowid = items_fts.rowid
+    JOIN sessions s ON s.id = i.session_id
+    WHERE items_fts MATCH :q AND {{conditions}}
+    ORDER BY items_fts.rowid DESC LIMIT :limit""",
+]
 
 
 def session_counts(db: Database, session_id: str) -> dict[str, int]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import item_ops, stakeholder_ops
+from .browse import SessionFilter, search_sessions
 from .database import connect, default_database_path, translate_errors
 from .errors import InvalidInputError, NotFoundError
 from .models import (
@@ -29,7 +30,6 @@ from .rows import (
     new_id,
     now,
 )
-from .search import search_sessions
 from .store_base import StoreBase, _brief_values, _choice, _draft_inputs, _validated
 from .store_history import HistoryMethods
 from .store_items import ItemMethods
@@ -148,20 +148,7 @@ class SessionStore(StakeholderMethods, ItemMethods, HistoryMethods, StoreBase):
         self, limit: int = 50, offset: int = 0, include_archived: bool = False
     ) -> list[SessionSummary]:
         """Newest first, with the counts the home screen shows."""
-        where = "" if include_archived else "WHERE s.archived = 0"
-        rows = self._rows(
-            f"""SELECT s.id, s.title, s.organisation, s.workshop_date, s.stage, s.archived,
-                s.created_at, s.updated_at,
-                (SELECT count(*) FROM stakeholders k WHERE k.session_id = s.id) AS stakeholders,
-                (SELECT count(*) FROM items i WHERE i.session_id = s.id
-                    AND i.status = 'approved') AS approved,
-                (SELECT count(*) FROM items i WHERE i.session_id = s.id
-                    AND i.status = 'draft') AS open
-            FROM sessions s {where}
-            ORDER BY s.created_at DESC, s.rowid DESC LIMIT ? OFFSET ?""",
-            [max(0, limit), max(0, offset)],
-        )
-        return [SessionSummary.model_validate(r) for r in rows]
+        return self.list_sessions_filtered(limit, offset, include_archived=include_archived)
 
     def count_sessions(self, include_archived: bool = False) -> int:
         where = "" if include_archived else "WHERE archived = 0"
@@ -183,7 +170,7 @@ class SessionStore(StakeholderMethods, ItemMethods, HistoryMethods, StoreBase):
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         with translate_errors(self.path):
-            return search_sessions(self.db, query, limit)
+            return search_sessions(self.db, query, SessionFilter(include_archived=True), limit)
 
     # The agenda ---------------------------------------------------------------------
 

@@ -38,10 +38,12 @@ class StoreBase:
             self.db.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
+                self.db.conn.execute("COMMIT")
             except BaseException:
-                self.db.conn.rollback()
+                # Also when COMMIT itself fails: never leave a transaction open behind.
+                if self.db.conn.in_transaction:
+                    self.db.conn.rollback()
                 raise
-            self.db.conn.execute("COMMIT")
 
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict]:
         with translate_errors(self.path):

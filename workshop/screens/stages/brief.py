@@ -37,6 +37,10 @@ class BriefPane(StagePane):
             yield _field("Known challenges", _area("challenges"))
 
     def on_mount(self) -> None:
+        # Kept so that the last edit can still be read and saved while the pane is being
+        # unmounted (on quit its fields are removed before its own on_unmount runs).
+        self._inputs = {w.id or "": w for w in self.query(Input)}
+        self._areas = {w.id or "": w for w in self.query(TextArea)}
         self.reload()
 
     def reload(self) -> None:
@@ -102,7 +106,7 @@ class BriefPane(StagePane):
     def _form(self) -> dict | str:
         """The brief as typed, or a message saying what to fix."""
         text = {
-            name: self.query_one(f"#{name}", Input).value
+            name: self._inputs[name].value
             for name in ("title", "organisation", "workshop_date", "facilitator", "participants")
         }
         raw_date = text["workshop_date"].strip()
@@ -117,12 +121,10 @@ class BriefPane(StagePane):
             "facilitator": text["facilitator"],
             "participants": [p.strip() for p in text["participants"].split(",") if p.strip()],
             "priorities": [
-                line.strip()
-                for line in self.query_one("#priorities", TextArea).text.splitlines()
-                if line.strip()
+                line.strip() for line in self._areas["priorities"].text.splitlines() if line.strip()
             ],
-            "marketing_today": self.query_one("#marketing_today", TextArea).text,
-            "challenges": self.query_one("#challenges", TextArea).text,
+            "marketing_today": self._areas["marketing_today"].text,
+            "challenges": self._areas["challenges"].text,
         }
 
 

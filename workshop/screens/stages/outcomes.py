@@ -89,8 +89,20 @@ class OutcomesPane(DraftingPane):
         await box.mount_all(cards)
         self._restore_focus(cards)
 
+    def _shown(self) -> bool:
+        # The tab's switcher must have made this pane current: while the screen mounts,
+        # every pane is still displayed, and focusing one would switch the stage to it.
+        pane = self.parent
+        switcher = pane.parent if pane is not None else None
+        return (
+            self.display
+            and pane is not None
+            and pane.display
+            and getattr(switcher, "current", None) == pane.id
+        )
+
     def _restore_focus(self, cards: list[OutcomeCard]) -> None:
-        if not (self.display and self.parent is not None and self.parent.display):
+        if not self._shown():
             return
         target = next((c for c in cards if c.item.id == self._focus_id), None)
         focused = self.screen.focused

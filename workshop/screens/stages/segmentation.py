@@ -20,6 +20,12 @@ from .drafting_ui import DraftDone, DraftingPane, DraftProgress
 UNPLACED = "unplaced"
 
 
+class BoardColumn(VerticalScroll, can_focus=False, inherit_bindings=False):
+    """A segment's column. It leaves the arrows to the pane, which moves between cards
+    (a scrolling column would otherwise take up and down); the focused card is scrolled
+    into view."""
+
+
 class SegmentationPane(DraftingPane):
     BINDINGS = [
         Binding("d", "draft_all", "Draft all", id="segmentation.draft_all"),
@@ -41,13 +47,14 @@ class SegmentationPane(DraftingPane):
         super().__init__(*args, **kwargs)
         self.states: dict[str, CardState] = {}  # by stakeholder id, while drafting
         self._focus_key: str | None = None
+        self._focus_person: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="seg-progress", markup=False)
         with ContentSwitcher(initial="seg-board", id="seg-views"):
             with Horizontal(id="seg-board"):
                 for segment in (UNPLACED, *self.segment_names):
-                    with VerticalScroll(classes="seg-column", id=f"col-{segment}"):
+                    with BoardColumn(classes="seg-column", id=f"col-{segment}"):
                         yield Label("", classes="seg-title", markup=False)
             yield InfluenceMap(id="seg-map")
 
@@ -74,6 +81,7 @@ class SegmentationPane(DraftingPane):
         focused = self.app.focused
         if isinstance(focused, AssignmentCard):
             self._focus_key = _card_key(focused)
+            self._focus_person = focused.person.id
         # Rebuilding awaits the removal of the old cards; queued calls run in order.
         self.call_later(self._fill_board, record)
 
@@ -119,7 +127,12 @@ class SegmentationPane(DraftingPane):
         if not cards or not self.is_on_screen_tab():
             return
         target = next((c for c in cards if _card_key(c) == self._focus_key), None)
-        if target is None and isinstance(self.app.focused, AssignmentCard):
+        if target is None:  # their card changed key: their first draft came in
+            target = next((c for c in cards if c.person.id == self._focus_person), None)
+        focused = self.app.focused
+        # A card of an earlier drawing can still hold the focus (Widget.focus is deferred):
+        # keys sent to it would go nowhere, so only a card on the board counts.
+        if target is None and isinstance(focused, AssignmentCard) and focused in cards:
             return
         (target or cards[0]).focus()
 
