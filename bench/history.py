@@ -64,16 +64,20 @@ WORDS = [
     "champion",
 ]
 QUERIES = [
+    # words in every session's brief, so the sessions index answers them
     "pipeline",
     "co-op",
     "renewal churn",
     "analyst",
     "brand awareness",
-    "board",
-    "referral",
-    "pricing",
-    "quarter forecast",
-    "loyalty",
+    # words only in item bodies (confidence, metric, owner), so the items index must
+    "medium",
+    "qualified leads",
+    "demand gen",
+    # stakeholder names
+    "Person 3",
+    # a word with no match at all: every index is searched to the end
+    "zebra",
 ]
 
 
