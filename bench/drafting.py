@@ -49,7 +49,7 @@ async def _direct_round(server: LLMServer, requests: list[dict], concurrency: in
     limit = asyncio.Semaphore(concurrency)
 
     async def one(request: dict) -> None:
-        body = {k: v for k, v in request.items() if k != "tokens"}
+        body = {k: v for k, v in request.items() if not k.startswith("tokens")}
         async with limit:
             stream = await client.chat.completions.create(
                 **body, stream=True, stream_options={"include_usage": True}

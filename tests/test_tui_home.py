@@ -454,3 +454,70 @@ async def test_the_home_screen_opens_its_database_after_the_first_frame(db_path)
         table = app.screen.query_one("#sessions")
         assert table.row_count == 1
         assert "Opened later" in str(table.get_row_at(0)[0])
+
+
+async def _home_with(db_path, build):
+    with SessionStore.open(db_path) as store:
+        ids = build(store)
+    return ids
+
+
+async def _wait_for(pilot, predicate, tries: int = 100) -> None:
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        if predicate():
+            return
+    raise AssertionError("the screen did not get there")
+
+
+async def test_follow_up_archive_and_delete_from_home(db_path):
+    from history_helpers import build_quarter
+
+    from workshop.screens.changes import ChangesScreen
+    from workshop.screens.dialogs import ConfirmDialog
+    from workshop.screens.workshop_screen import WorkshopScreen
+
+    with SessionStore.open(db_path) as store:
+        quarter = build_quarter(store)
+    app = WorkshopApp(db_path=db_path, remember=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await _wait_for(pilot, lambda: app.service is not None)
+        await pilot.pause()
+        await pilot.press("f")  # a follow-up of the only session
+        await _wait_for(pilot, lambda: isinstance(app.screen, WorkshopScreen))
+        with SessionStore.open(db_path) as check:
+            child = next(s for s in check.list_sessions() if s.id != quarter.session_id)
+            assert check.get_session(child.id).parent_id == quarter.session_id
+        await pilot.press("escape")
+        await _wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+        await pilot.press("c")  # what changed: nothing yet
+        await _wait_for(pilot, lambda: isinstance(app.screen, ChangesScreen))
+        await pilot.press("escape")
+        await _wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+
+        await pilot.press("a")  # archive the highlighted follow-up
+        await pilot.pause()
+        assert app.screen.query_one("#sessions", DataTable).row_count == 1
+        await pilot.press("h")  # show archived ones too
+        await pilot.pause()
+        table = app.screen.query_one("#sessions", DataTable)
+        assert table.row_count == 2
+        assert "(archived)" in str(table.get_row_at(0)[0])
+
+        await pilot.press("up", "x")  # delete the archived follow-up, after saying what goes
+        await _wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("n")
+        await pilot.pause()
+        with SessionStore.open(db_path) as check:
+            assert check.count_sessions(include_archived=True) == 2
+        await pilot.press("x")
+        await _wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        question = str(app.screen.query_one(".dialog-title").render())
+        assert "for good" in question and "stakeholders" in question
+        await pilot.press("y")
+        await pilot.pause()
+    with SessionStore.open(db_path) as check:
+        assert [s.id for s in check.list_sessions(include_archived=True)] == [
+            quarter.session_id
+        ]

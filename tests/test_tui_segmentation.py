@@ -202,3 +202,39 @@ async def test_the_map_places_people_by_influence_and_stance(db_path):
         )
         assert "Dana [red]x[/red]" in text
         assert "Not on the map" in text and "Flo" in text
+
+
+async def test_without_a_model_people_are_placed_by_hand(db_path):
+    from workshop.screens.segmentation_dialogs import AssignmentDialog, MoveDialog
+
+    with SessionStore.open(db_path) as store:
+        session = store.create_session(
+            {"title": "Q3"},
+            [{"name": "Dana", "stance": "resistant"}, {"name": "Eli"}],
+        )
+    app = WorkshopApp(WorkshopService.open(db_path), remember=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_segmentation(app, pilot, session.id)
+        dana = next(c for c in cards(app) if c.person.name == "Dana")
+        dana.focus()
+        await pilot.press("e")  # an assignment written by hand, starting from the rules
+        await pilot.pause()
+        assert isinstance(app.screen, AssignmentDialog)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        eli = next(c for c in cards(app) if c.person.name == "Eli")
+        eli.focus()
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, MoveDialog)
+        await pilot.press("2")  # Champion
+        await pilot.pause()
+        await pilot.pause()
+    with SessionStore.open(db_path) as check:
+        record = check.load_session(session.id)
+        names = {p.id: p.name for p in record.stakeholders}
+        placed = {names[i.stakeholder_id]: i for i in record.items_of(ItemKind.SEGMENTATION)}
+        assert placed["Dana"].body["segment"] == "detractor"
+        assert placed["Dana"].origin is Origin.PERSON
+        assert placed["Dana"].body["rationale"]  # the rule's reason, as a start
+        assert placed["Eli"].body["segment"] == "champion"

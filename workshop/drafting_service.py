@@ -109,7 +109,11 @@ class Drafter:
     def preview(self, job: DraftJob) -> dict:
         """Exactly what would be sent for this job, and its size in tokens."""
         request = self.engine.request(job)
-        return request | {"tokens": self.engine.count_tokens(request["messages"])}
+        return request | {
+            "tokens": self.engine.count_tokens(request["messages"]),
+            # Without the model's own encoding on this machine the count is cl100k's.
+            "tokens_approximate": self.engine.counter.approximate,
+        }
 
     # Running ------------------------------------------------------------------------
 

@@ -36,6 +36,11 @@ class HomeScreen(Screen[None]):
         Binding("o", "open_session", "Open", id="home.open"),
         Binding("v", "view_session", "View read-only", id="home.view"),
         Binding("slash", "focus_search", "Search", id="home.search"),
+        Binding("f", "follow_up", "Follow-up", id="home.follow_up"),
+        Binding("c", "changes", "What changed", id="home.changes"),
+        Binding("a", "archive", "Archive/unarchive", id="home.archive"),
+        Binding("delete,x", "delete", "Delete", id="home.delete"),
+        Binding("h", "toggle_archived", "Show archived", id="home.show_archived"),
         Binding("escape", "clear_search", "Clear search", id="home.clear", show=False),
     ]
 
@@ -43,6 +48,7 @@ class HomeScreen(Screen[None]):
         """With no service yet, the screen shows at once and fills in once it arrives."""
         super().__init__()
         self.service = service
+        self.include_archived = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -72,7 +78,7 @@ class HomeScreen(Screen[None]):
             self.show_sessions()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.service is None and action in ("new_session", "open_session", "view_session"):
+        if self.service is None and action not in ("focus_search", "clear_search"):
             return None  # shown dimmed until the database is open
         return True
 
@@ -89,7 +95,9 @@ class HomeScreen(Screen[None]):
             self.run_search(search)  # typed while the database was opening
 
     def show_sessions(self) -> None:
-        summaries = self.service.list_sessions(limit=PAGE_SIZE)
+        summaries = self.service.list_sessions(
+            limit=PAGE_SIZE, include_archived=self.include_archived
+        )
         table = self.query_one("#sessions", DataTable)
         # A refresh (back from a session) keeps the highlight on the same session.
         current = (
@@ -199,13 +207,90 @@ class HomeScreen(Screen[None]):
             if session_id:
                 self.query_one("#search", Input).value = ""
                 self.show_sessions()
-                table = self.query_one("#sessions", DataTable)
-                if session_id in table.rows:  # back home, the new session is highlighted
-                    table.move_cursor(row=table.get_row_index(session_id), animate=False)
+                self._highlight(session_id)  # back home, the new session is highlighted
                 self.notify("Session created and saved.")
                 self.open_session(session_id)
 
         self.app.push_screen(NewSessionScreen(self.service), created)
+
+    def _highlight(self, session_id: str) -> None:
+        table = self.query_one("#sessions", DataTable)
+        if session_id in table.rows:
+            table.move_cursor(row=table.get_row_index(session_id), animate=False)
+
+    # Past sessions ------------------------------------------------------------------
+
+    def action_follow_up(self) -> None:
+        """Next quarter's workshop, starting from this one's approved strategy."""
+        session_id = self._selected()
+        if session_id is None:
+            return
+        try:
+            child = self.service.follow_up(session_id)
+        except StoreError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.show_sessions()
+        self._highlight(child.id)
+        self.notify(f"Follow-up created and saved: {child.title}")
+        self.open_session(child.id)
+
+    def action_changes(self) -> None:
+        from .changes import ChangesScreen
+
+        session_id = self._selected()
+        if session_id is None:
+            return
+        session = self.service.get_session(session_id)
+        if session.parent_id is None:
+            self.notify("This session follows up no earlier one; f starts a follow-up.")
+            return
+        parent = self.service.get_session(session.parent_id)
+        changes = self.service.changes_since_parent(session_id)
+        self.app.push_screen(ChangesScreen(parent.title, session.title, changes))
+
+    def action_archive(self) -> None:
+        session_id = self._selected()
+        if session_id is None:
+            return
+        session = self.service.get_session(session_id)
+        if session.archived:
+            self.service.unarchive(session_id)
+            self.notify(f"{session.title} is back in the list.")
+        else:
+            self.service.archive(session_id)
+            self.notify(f"{session.title} archived; h shows archived sessions.")
+        self.show_sessions()
+
+    def action_toggle_archived(self) -> None:
+        self.include_archived = not self.include_archived
+        self.show_sessions()
+        self.notify(
+            "Showing archived sessions too."
+            if self.include_archived
+            else "Archived sessions hidden."
+        )
+
+    def action_delete(self) -> None:
+        from .dialogs import ConfirmDialog
+
+        session_id = self._selected()
+        if session_id is None:
+            return
+        session, counts = self.service.deletion_summary(session_id)
+        what = ", ".join(f"{n} {name}" for name, n in counts.items() if n) or "nothing else"
+        question = (
+            f"Delete “{session.title}” for good, with {what}? "
+            "This cannot be undone (`workshop dump` keeps a copy first)."
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.service.delete(session_id)
+                self.show_sessions()
+                self.notify(f"Deleted {session.title}.")
+
+        self.app.push_screen(ConfirmDialog(question, yes="Delete"), answered)
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -219,10 +304,10 @@ class HomeScreen(Screen[None]):
 
 def _summary_cells(s: SessionSummary) -> list[Text]:
     return [
-        Text(s.title),
+        Text(s.title + (" (archived)" if s.archived else "")),
         Text(s.organisation),
         Text(s.workshop_date.isoformat() if s.workshop_date else s.created_at[:10]),
-        Text(s.stage.value),
+        Text(s.stage.value.capitalize()),
         Text(str(s.stakeholders), justify="right"),
         Text(str(s.approved), justify="right"),
         Text(str(s.open), justify="right"),

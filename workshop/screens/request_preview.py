@@ -45,7 +45,9 @@ class RequestPreviewDialog(ModalScreen[PreviewChoice]):
         many = f"{self.count} requests" if self.count != 1 else "1 request"
         self.query_one("#preview-title", Static).update(
             f"{many} to {self.where}. The first, exactly as it will be sent "
-            f"({self.request['tokens']:,} tokens):"
+            f"({'about ' if self.request.get('tokens_approximate') else ''}"
+            f"{self.request['tokens']:,} tokens"
+            f"{', an approximate count' if self.request.get('tokens_approximate') else ''}):"
         )
         parts = []
         for message in self.request["messages"]:

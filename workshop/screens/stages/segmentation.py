@@ -15,6 +15,7 @@ from ...widgets.assignment_card import AssignmentCard, CardState
 from ...widgets.influence_map import InfluenceMap
 from ..dialogs import PromptDialog
 from ..segmentation_dialogs import AssignmentDialog, MoveDialog
+from .base import Saved, SessionChanged
 from .drafting_ui import DraftDone, DraftingPane, DraftProgress
 
 UNPLACED = "unplaced"
@@ -56,7 +57,9 @@ class SegmentationPane(DraftingPane):
                 for segment in (UNPLACED, *self.segment_names):
                     with BoardColumn(classes="seg-column", id=f"col-{segment}"):
                         yield Label("", classes="seg-title", markup=False)
-            yield InfluenceMap(id="seg-map")
+            the_map = InfluenceMap(id="seg-map")
+            the_map.can_focus = True  # holds the focus while shown, so the pane's keys work
+            yield the_map
 
     @property
     def segment_names(self) -> dict[str, str]:
@@ -125,6 +128,9 @@ class SegmentationPane(DraftingPane):
     def _restore_focus(self) -> None:
         cards = list(self.query(AssignmentCard))
         if not cards or not self.is_on_screen_tab():
+            return
+        if self.query_one(ContentSwitcher).current == "seg-map":
+            self.query_one(InfluenceMap).focus()  # the board's cards are hidden
             return
         target = next((c for c in cards if _card_key(c) == self._focus_key), None)
         if target is None:  # their card changed key: their first draft came in
@@ -238,8 +244,6 @@ class SegmentationPane(DraftingPane):
         self.reload()
 
     def post_message_session_changed(self) -> None:
-        from .base import SessionChanged
-
         self.post_message(SessionChanged())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -278,10 +282,42 @@ class SegmentationPane(DraftingPane):
             self.save("reopening", lambda: self.service.reopen(item.id, self.author))
             self.reload()
 
+    def _by_hand(self, card: AssignmentCard, segment: str | None = None) -> dict:
+        """A person's assignment for someone with none yet: the segment chosen, or what
+        the playbook's rules suggest, with their reason as the first rationale."""
+        state = card.state
+        return {
+            "segment": segment or state.rule_segment or next(iter(self.segment_names)),
+            "rationale": state.rule_reason if not segment or segment == state.rule_segment else "",
+            "motivations": [],
+            "objections": [],
+            "approach": "",
+            "messages": [],
+            "confidence": "medium",
+        }
+
     def action_move(self) -> None:
         card = self._focused()
-        if card is None or card.item is None:
-            self.notify("Select an assignment first (arrows).", severity="warning")
+        if card is None:
+            self.notify("Select a stakeholder's card first (arrows).", severity="warning")
+            return
+        if card.item is None:
+            # Placing someone by hand: no model needed.
+            person = card.person
+
+            def placed(segment: str | None) -> None:
+                if segment:
+                    body = self._by_hand(card, segment)
+                    self.save(
+                        "assignment",
+                        lambda: self.service.write_item(
+                            self.session_id, ItemKind.SEGMENTATION, body, self.author, person.id
+                        ),
+                    )
+                    self.reload()
+
+            segments = list(self.segment_names.items())
+            self.app.push_screen(MoveDialog(person.name, segments, ""), placed)
             return
         item = card.item
 
@@ -300,8 +336,11 @@ class SegmentationPane(DraftingPane):
 
     def action_edit(self) -> None:
         card = self._focused()
-        if card is None or card.item is None:
-            self.notify("Select an assignment first (arrows).", severity="warning")
+        if card is None:
+            self.notify("Select a stakeholder's card first (arrows).", severity="warning")
+            return
+        if card.item is None:
+            self._write_by_hand(card)
             return
         item = card.item
 
@@ -314,14 +353,35 @@ class SegmentationPane(DraftingPane):
 
         def closed(body: dict | None) -> None:
             if body is not None:
-                from .base import Saved
-
                 self.post_message(Saved("assignment"))
                 self.post_message_session_changed()
                 self.reload()
 
         segments = list(self.segment_names.items())
         self.app.push_screen(AssignmentDialog(card.person.name, item.body, segments, save), closed)
+
+    def _write_by_hand(self, card: AssignmentCard) -> None:
+        person = card.person
+
+        def save(body: dict) -> str | None:
+            try:
+                self.service.write_item(
+                    self.session_id, ItemKind.SEGMENTATION, body, self.author, person.id
+                )
+            except (StoreError, WorkshopError) as error:
+                return str(error)
+            return None
+
+        def closed(body: dict | None) -> None:
+            if body is not None:
+                self.post_message(Saved("assignment"))
+                self.post_message(SessionChanged())
+                self.reload()
+
+        segments = list(self.segment_names.items())
+        self.app.push_screen(
+            AssignmentDialog(person.name, self._by_hand(card), segments, save), closed
+        )
 
     def action_regenerate(self) -> None:
         card = self._focused()
@@ -344,7 +404,12 @@ class SegmentationPane(DraftingPane):
 
     def action_toggle_view(self) -> None:
         switcher = self.query_one(ContentSwitcher)
-        switcher.current = "seg-map" if switcher.current == "seg-board" else "seg-board"
+        if switcher.current == "seg-board":
+            switcher.current = "seg-map"
+            self.query_one(InfluenceMap).focus()  # a hidden card would take the keys away
+        else:
+            switcher.current = "seg-board"
+            self._restore_focus()
 
     # Moving between cards --------------------------------------------------------------
 
