@@ -1,3 +1,3 @@
-from workshop.cli import main
+from workshop.launch import main
 
 main()

@@ -8,7 +8,18 @@ import tempfile
 from pathlib import Path
 
 APP_NAME = "strategy-workshop"
+CONFIG_ENV = "WORKSHOP_CONFIG"
 THEMES = ("textual-dark", "textual-light")
+
+
+def config_path() -> Path:
+    """The TOML config file: WORKSHOP_CONFIG, else config.toml in the user config dir."""
+    configured = os.environ.get(CONFIG_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"
 
 
 def state_path() -> Path:
@@ -40,11 +51,18 @@ def save_state(**changes: object) -> None:
 
 
 def load_keymap() -> dict[str, str]:
-    """[keys] in the config file: binding id = "keys", e.g. `"workshop.draft_all" = "ctrl+d"`."""
-    from .drafting.config import load_config
-    from .errors import WorkshopError
+    """[keys] in the config file: binding id = "keys", e.g. `"workshop.draft_all" = "ctrl+d"`.
+
+    Read with tomllib alone: this runs before the first screen is drawn, and the full
+    config model (pydantic) would make every start-up wait for it. A broken file is
+    reported by `workshop doctor`; the app still opens.
+    """
+    import tomllib
 
     try:
-        return load_config().keys
-    except WorkshopError:
-        return {}  # `workshop doctor` reports a broken config; the app still opens
+        keys = tomllib.loads(config_path().read_text(encoding="utf-8")).get("keys", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+    if not isinstance(keys, dict):
+        return {}
+    return {str(k): v for k, v in keys.items() if isinstance(v, str)}

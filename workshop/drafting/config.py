@@ -17,9 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from sessions.errors import describe_validation
 
 from ..errors import WorkshopError
+from ..ui_state import config_path
 
 APP_NAME = "strategy-workshop"
-CONFIG_ENV = "WORKSHOP_CONFIG"
 DEFAULT_MODEL = "gpt-4o-mini"
 # Local servers (Ollama, llama.cpp, vLLM) ignore the key, but the client insists on one.
 PLACEHOLDER_KEY = "not-needed"
@@ -104,15 +104,6 @@ class ModelSettings(BaseModel):
                 else "unknown"
             ),
         }
-
-
-def config_path() -> Path:
-    configured = os.environ.get(CONFIG_ENV, "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    import platformdirs
-
-    return platformdirs.user_config_path(APP_NAME) / "config.toml"
 
 
 def load_config(path: Path | None = None) -> ConfigFile:

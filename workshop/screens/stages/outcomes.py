@@ -106,10 +106,13 @@ class OutcomesPane(DraftingPane):
             return
         target = next((c for c in cards if c.item.id == self._focus_id), None)
         focused = self.screen.focused
-        if target is None and focused is not None and self in focused.ancestors:
+        box = self.query_one("#out-list")
+        # The list holds the focus only while it is empty: the first outcome in takes it.
+        holding = focused is box and bool(cards)
+        if target is None and focused is not None and self in focused.ancestors and not holding:
             return
         # With no outcomes yet the list itself takes focus, so the pane's keys work.
-        (target or (cards[0] if cards else self.query_one("#out-list"))).focus()
+        (target or (cards[0] if cards else box)).focus()
 
     def _show_progress(self) -> None:
         line = self.query_one("#out-progress", Static)
