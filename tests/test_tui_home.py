@@ -210,9 +210,9 @@ async def test_sessions_listed_newest_first_with_counts(db_path: Path) -> None:
         assert table_titles(table) == [Q3, REBRAND, SPRING]
         rows = {str(cells[0]): [str(c) for c in cells[1:]] for cells in _rows(table)}
         # Organisation, date, stage, people, approved, open
-        assert rows[SPRING] == ["Northwind Co-op", "2025-03-12", "brief", "2", "0", "0"]
-        assert rows[REBRAND] == ["Acme Retail", "2025-04-02", "brief", "1", "1", "1"]
-        assert rows[Q3] == ["Globex", "2025-06-30", "brief", "0", "0", "0"]
+        assert rows[SPRING] == ["Northwind Co-op", "2025-03-12", "Brief", "2", "0", "0"]
+        assert rows[REBRAND] == ["Acme Retail", "2025-04-02", "Brief", "1", "1", "1"]
+        assert rows[Q3] == ["Globex", "2025-06-30", "Brief", "0", "0", "0"]
         text = screen_text(app)
         assert text.index(Q3) < text.index(REBRAND) < text.index(SPRING)
         assert "3 sessions" in text
@@ -521,3 +521,39 @@ async def test_follow_up_archive_and_delete_from_home(db_path):
         assert [s.id for s in check.list_sessions(include_archived=True)] == [
             quarter.session_id
         ]
+
+
+async def test_filters_by_status_and_date_narrow_the_list_and_the_search(db_path):
+    from workshop.screens.dialogs import PromptDialog
+
+    with SessionStore.open(db_path) as store:
+        old = store.create_session({"title": "Old co-op plan", "workshop_date": "2025-01-10"})
+        new = store.create_session({"title": "New co-op plan", "workshop_date": "2026-06-01"})
+        store.create_item(
+            new.id, "cadence",
+            {"segment": "champion", "report": "Pipeline wins", "frequency": "monthly"},
+            "person", "Dana",
+        )
+        assert old.id != new.id
+    app = WorkshopApp(db_path=db_path, remember=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        table = app.screen.query_one("#sessions", DataTable)
+        await _wait_for(pilot, lambda: table.row_count == 2)
+        await pilot.press("s")  # status: open (has drafts still open)
+        await pilot.pause()
+        assert table.row_count == 1 and "New co-op plan" in str(table.get_row_at(0)[0])
+        assert "filters: status open" in str(app.screen.query_one("#status").render())
+        for expected in ("approved", "archived", None):
+            await pilot.press("s")
+            await pilot.pause()
+            assert app.screen.status_filter == expected
+        assert table.row_count == 2
+        await pilot.press("d")
+        await _wait_for(pilot, lambda: isinstance(app.screen, PromptDialog))
+        await pilot.press(*"2026-01-01", "enter")
+        await pilot.pause()
+        assert table.row_count == 1 and "New co-op plan" in str(table.get_row_at(0)[0])
+        await pilot.press("slash", *"co-op")
+        await pilot.pause(0.3)
+        hits = app.screen.query_one("#hits", DataTable)
+        assert hits.row_count == 1 and "New co-op plan" in str(hits.get_row_at(0)[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -37,10 +38,12 @@ class HomeScreen(Screen[None]):
         Binding("v", "view_session", "View read-only", id="home.view"),
         Binding("slash", "focus_search", "Search", id="home.search"),
         Binding("f", "follow_up", "Follow-up", id="home.follow_up"),
-        Binding("c", "changes", "What changed", id="home.changes"),
-        Binding("a", "archive", "Archive/unarchive", id="home.archive"),
-        Binding("delete,x", "delete", "Delete", id="home.delete"),
-        Binding("h", "toggle_archived", "Show archived", id="home.show_archived"),
+        Binding("c", "changes", "What changed", id="home.changes", show=False),
+        Binding("a", "archive", "Archive/unarchive", id="home.archive", show=False),
+        Binding("delete,x", "delete", "Delete", id="home.delete", show=False),
+        Binding("h", "toggle_archived", "Show archived", id="home.show_archived", show=False),
+        Binding("s", "cycle_status", "Filter by status", id="home.filter_status", show=False),
+        Binding("d", "since", "Since date", id="home.filter_since", show=False),
         Binding("escape", "clear_search", "Clear search", id="home.clear", show=False),
     ]
 
@@ -49,6 +52,8 @@ class HomeScreen(Screen[None]):
         super().__init__()
         self.service = service
         self.include_archived = False
+        self.status_filter: str | None = None  # open, approved or archived
+        self.since: date | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,20 +90,16 @@ class HomeScreen(Screen[None]):
     def service_ready(self, service: WorkshopService) -> None:
         self.service = service
         self.refresh_bindings()
-        searching = self.focused is self.query_one("#search", Input)
         self.show_sessions()
-        if not searching and not self.query_one("#sessions", DataTable).display:
-            # An empty list hides the table; keys go to the screen, not to the search box.
-            self.set_focus(None)
         search = self.query_one("#search", Input).value
         if search:
             self.run_search(search)  # typed while the database was opening
 
     def show_sessions(self) -> None:
-        summaries = self.service.list_sessions(
-            limit=PAGE_SIZE, include_archived=self.include_archived
-        )
+        summaries = self.service.list_filtered(PAGE_SIZE, **self._filters())
         table = self.query_one("#sessions", DataTable)
+        search = self.query_one("#search", Input)
+        typing = self.focused is search
         # A refresh (back from a session) keeps the highlight on the same session.
         current = (
             table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
@@ -110,11 +111,19 @@ class HomeScreen(Screen[None]):
             table.add_row(*_summary_cells(s), key=s.id)
         if current in table.rows:
             table.move_cursor(row=table.get_row_index(current), animate=False)
-        self.query_one("#empty").display = not summaries
+        # The "how to begin" text is for an empty history, not for a filter that hides all.
+        self.query_one("#empty").display = not summaries and not self._filter_text()
         self.query_one("#hits").display = False
         table.display = bool(summaries)
+        if not typing:
+            # Hiding the table would hand the focus to the search box, and the next
+            # key meant for the screen (s, n, d…) would be typed into it.
+            self.set_focus(table if summaries else None)
         total = len(summaries)
-        self._status(f"{total} session{'s' if total != 1 else ''}" if total else "")
+        count = (
+            f"{total} session{'s' if total != 1 else ''}" if total or self._filter_text() else ""
+        )
+        self._status(count + self._filter_text() + ("  ·  ? for every key" if total else ""))
 
     def show_hits(self, query: str, hits: list[SearchHit]) -> None:
         table = self.query_one("#hits", DataTable)
@@ -130,9 +139,8 @@ class HomeScreen(Screen[None]):
         table.display = True
         self.query_one("#sessions").display = False
         self.query_one("#empty").display = False
-        self._status(
-            f"{len(seen)} session(s) match {query!r}" if seen else f"Nothing matches {query!r}"
-        )
+        found = f"{len(seen)} session(s) match {query!r}" if seen else f"Nothing matches {query!r}"
+        self._status(found + self._filter_text())
 
     def _status(self, text: str) -> None:
         self.query_one("#status", Static).update(text)
@@ -149,7 +157,7 @@ class HomeScreen(Screen[None]):
             self.show_sessions()
             return
         try:
-            hits = self.service.search(query)
+            hits = self.service.search_filtered(query, 50, **self._filters())
         except StoreError as error:
             self._status(str(error))
             return
@@ -262,9 +270,54 @@ class HomeScreen(Screen[None]):
             self.notify(f"{session.title} archived; h shows archived sessions.")
         self.show_sessions()
 
+    def _filters(self) -> dict:
+        return {
+            "include_archived": self.include_archived,
+            "status": self.status_filter,
+            "since": self.since,
+        }
+
+    def _filter_text(self) -> str:
+        parts = [f"status {self.status_filter}"] if self.status_filter else []
+        if self.since:
+            parts.append(f"since {self.since.isoformat()}")
+        if self.include_archived:
+            parts.append("archived shown")
+        return f"  ·  filters: {', '.join(parts)}  (s, d, h change them)" if parts else ""
+
+    def _refresh_list(self) -> None:
+        query = self.query_one("#search", Input).value
+        if query.strip():
+            self.run_search(query)
+        else:
+            self.show_sessions()
+
+    def action_cycle_status(self) -> None:
+        order = [None, "open", "approved", "archived"]
+        self.status_filter = order[(order.index(self.status_filter) + 1) % len(order)]
+        self._refresh_list()
+
+    def action_since(self) -> None:
+        from .dialogs import PromptDialog
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            try:
+                self.since = date.fromisoformat(value.strip()) if value.strip() else None
+            except ValueError:
+                self.notify(f"{value!r} is not a date like 2026-07-01.", severity="error")
+                return
+            self._refresh_list()
+
+        current = self.since.isoformat() if self.since else ""
+        self.app.push_screen(
+            PromptDialog("Sessions since (YYYY-MM-DD; empty for any date)", current), chosen
+        )
+
     def action_toggle_archived(self) -> None:
         self.include_archived = not self.include_archived
-        self.show_sessions()
+        self._refresh_list()
         self.notify(
             "Showing archived sessions too."
             if self.include_archived
