@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Static, TextArea
 
 from sessions import SessionStore
 from workshop.app import WorkshopApp
@@ -149,3 +149,49 @@ def stop_blinking(app: App) -> None:
     for screen in app.screen_stack:
         for widget in screen.query(Input):
             widget.cursor_blink = False
+        for area in screen.query(TextArea):
+            area.cursor_blink = False
+
+
+async def wait_for(pilot: Pilot, condition, tries: int = 100) -> bool:
+    """Let the app run until condition() holds (a screen pushed, a board rebuilt…)."""
+    for _ in range(tries):
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return bool(condition())
+
+
+async def send_preview(pilot: Pilot) -> None:
+    """Answer the request preview with Enter (send), then let the drafting worker finish."""
+    from workshop.screens.request_preview import RequestPreviewDialog
+
+    app = pilot.app
+    assert await wait_for(pilot, lambda: isinstance(app.screen, RequestPreviewDialog))
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def saved_record(db_path: Path, session_id: str):
+    """The session as the database holds it, read through a second connection."""
+    with SessionStore.open(db_path) as store:
+        return store.load_session(session_id)
+
+
+def notifications(app: App) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def freeze_status_bar(screen, saved_at: str = "09:30:00", timer: str = "Time 00:00") -> None:
+    """Make the workshop's status line the same on every run, for a screenshot.
+
+    It shows the wall-clock time of the last save and a stage timer that the screen's
+    one-second interval rewrites: pause the screen's own timers (that interval is the
+    only one it sets), then write fixed text into those two parts.
+    """
+    for timer_ in list(screen._timers):
+        timer_.pause()
+    screen.query_one("#status-save", Static).update(f"✓ saved {saved_at}")
+    screen.query_one("#status-timer", Static).update(timer)
