@@ -94,7 +94,11 @@ class SegmentationPane(DraftingPane):
         placed = {i.stakeholder_id for i in items}
         columns: dict[str, list[AssignmentCard]] = {s: [] for s in (UNPLACED, *self.segment_names)}
         people = {p.id: p for p in record.stakeholders}
-        for item in items:
+        # Register order, not the order drafts happened to finish in.
+        order = {p.id: n for n, p in enumerate(record.stakeholders)}
+        for item in sorted(
+            items, key=lambda i: (order.get(i.stakeholder_id or "", 0), i.created_at)
+        ):
             person = people[item.stakeholder_id or ""]
             state = self._state(person.id, suggestions, item)
             segment = str(item.body.get("segment"))
@@ -170,7 +174,7 @@ class SegmentationPane(DraftingPane):
         line.update(
             f"{len(record.stakeholders)} stakeholders · {len(items)} assignments, "
             f"{approved} approved  ·  d draft all · a approve · e edit · m move · "
-            "g redraft with guidance · v map"
+            "g redraft with guidance · v board/map"
         )
 
     # Drafting -------------------------------------------------------------------------
