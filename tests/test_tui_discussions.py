@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from drafting_helpers import make_session, use_test_server
-from tui_helpers import make_app, screen_text
+from tui_helpers import make_app, screen_text, send_preview
 
 from sessions import ItemKind, Origin, SessionStore, Status
 from workshop.screens.request_preview import RequestPreviewDialog
@@ -58,17 +58,6 @@ async def open_discussions(app, pilot, session_id):
     await pilot.pause()
 
 
-async def send_preview(app, pilot):
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if isinstance(app.screen, RequestPreviewDialog):
-            break
-    assert isinstance(app.screen, RequestPreviewDialog)
-    await pilot.press("enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def row(app, segment: str) -> str:
     return str(
         app.screen.query_one(f"#dis-seg-{segment}", SegmentItem).query_one(".dis-seg-text").render()
@@ -90,7 +79,7 @@ async def test_draft_guides_then_edit_a_question_and_approve(
         assert "nobody placed yet" in row(app, "champion")
 
         await pilot.press("d")
-        await send_preview(app, pilot)
+        await send_preview(pilot)
         drafted = guides(db_path, session_id)
         assert sorted(g.segment.value for g in drafted) == sorted(
             ["influencer", "champion", "detractor", "decision_maker", "participant"]
@@ -120,7 +109,7 @@ async def test_draft_guides_then_edit_a_question_and_approve(
 
         # `d` now leaves the approved guide alone and redrafts only the others.
         await pilot.press("d")
-        await send_preview(app, pilot)
+        await send_preview(pilot)
         assert len(llm_server.chat_requests) == 5 + 4
 
 
@@ -240,7 +229,7 @@ async def test_a_server_fault_shows_on_each_segment_and_d_retries(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_discussions(app, pilot, session_id)
         await pilot.press("d")
-        await send_preview(app, pilot)
+        await send_preview(pilot)
         assert guides(db_path, session_id) == []
         for segment in ("influencer", "champion", "participant"):
             assert "server error (500)" in row(app, segment)
@@ -257,7 +246,7 @@ async def test_a_server_fault_shows_on_each_segment_and_d_retries(
         await pilot.pause()
         llm_server.clear_faults()
         await pilot.press("d")
-        await send_preview(app, pilot)
+        await send_preview(pilot)
         assert len(guides(db_path, session_id)) == 5
         assert "server error" not in row(app, "influencer")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from drafting_helpers import make_session, use_test_server
-from tui_helpers import make_app, screen_text
+from tui_helpers import make_app, screen_text, send_preview
 
 from sessions import ItemKind, Origin, SessionStore, Status
 from workshop.screens.outcome_dialog import OutcomeDialog
@@ -42,18 +42,6 @@ async def open_outcomes(app, pilot, session_id):
     await pilot.pause()
 
 
-async def send_preview(app, pilot):
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if isinstance(app.screen, RequestPreviewDialog):
-            break
-    assert isinstance(app.screen, RequestPreviewDialog)
-    await pilot.press("enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
-
-
 def cards(app) -> list[OutcomeCard]:
     return list(app.screen.query(OutcomeCard))
 
@@ -73,7 +61,7 @@ async def test_draft_outcomes_shows_them_with_their_checks(
         await open_outcomes(app, pilot, session_id)
         assert cards(app) == []
         await pilot.press("o")
-        await send_preview(app, pilot)
+        await send_preview(pilot)
         (drafted,) = outcomes(db_path, session_id)
         assert drafted.origin is Origin.MODEL and drafted.status is Status.DRAFT
         (card,) = cards(app)
@@ -198,7 +186,7 @@ async def test_a_server_fault_is_shown_and_the_pane_stays_usable(
     async with app.run_test(size=(120, 40)) as pilot:
         await open_outcomes(app, pilot, session_id)
         await pilot.press("o")
-        await send_preview(app, pilot)
+        await send_preview(pilot)
         progress = str(app.screen.query_one("#out-progress").render())
         assert "Drafting failed" in progress and "server error (500)" in progress
         assert "press o to retry" in progress
@@ -211,7 +199,7 @@ async def test_a_server_fault_is_shown_and_the_pane_stays_usable(
 
         llm_server.clear_faults()
         await pilot.press("o")
-        await send_preview(app, pilot)
+        await send_preview(pilot)
         assert len(outcomes(db_path, session_id)) == 2
         assert "Drafting failed" not in str(app.screen.query_one("#out-progress").render())
 
