@@ -277,14 +277,6 @@ class DiscussionsPane(DraftingPane):
         self.refresh_bindings()
         self.reload()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "cancel_draft":
-            return self.drafting  # otherwise Esc goes on to the screen (home)
-        return True
-
-    def action_cancel_draft(self) -> None:
-        self.cancel_drafting()
-
     # Editing the guide ----------------------------------------------------------------
 
     def _write(self, what: str, action) -> str | None:

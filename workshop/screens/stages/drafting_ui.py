@@ -71,6 +71,15 @@ class DraftingPane(StagePane):
             exit_on_error=False,
         )
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_draft":
+            return self.drafting  # otherwise Esc goes on to the screen (home)
+        return True
+
+    def action_cancel_draft(self) -> None:
+        """Bound to Esc by each drafting pane; enabled only while a draft runs."""
+        self.cancel_drafting()
+
     def cancel_drafting(self) -> bool:
         if not self.drafting:
             return False

@@ -190,14 +190,6 @@ class OutcomesPane(DraftingPane):
     def on_worker_state_changed(self) -> None:
         self.refresh_bindings()  # Esc cancels only while a draft runs
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "cancel_draft":
-            return self.drafting  # otherwise Esc goes on to the screen (home)
-        return True
-
-    def action_cancel_draft(self) -> None:
-        self.cancel_drafting()
-
     # Acting on the focused card ---------------------------------------------------------
 
     def _card(self) -> OutcomeCard | None:

@@ -250,14 +250,6 @@ class SegmentationPane(DraftingPane):
     def post_message_session_changed(self) -> None:
         self.post_message(SessionChanged())
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "cancel_draft":
-            return self.drafting  # otherwise Esc goes on to the screen (home)
-        return True
-
-    def action_cancel_draft(self) -> None:
-        self.cancel_drafting()
-
     # Acting on the focused card --------------------------------------------------------
 
     def _focused(self) -> AssignmentCard | None:
