@@ -237,10 +237,13 @@ class DraftingEngine:
         on_progress: ProgressCallback | None,
         stage: str = "",
     ) -> _Reply:
+        # The mode this request went out in: drafts run side by side, so another job may
+        # have learned of the missing json_schema support (and switched modes) meanwhile.
+        sent_in = self.mode()
         try:
             reply = await self._send_once_more_if_dropped(job, messages, on_progress, stage)
         except RequestRejectedFault as error:
-            if self.mode() != JSON_SCHEMA or not _about_response_format(error.message):
+            if sent_in != JSON_SCHEMA or not _about_response_format(error.message):
                 raise
             # Remember, so the next call goes straight to JSON mode.
             self.capabilities.set(

@@ -1,0 +1,162 @@
+"""Each model fault during "draft all" in the running app, against the real test server.
+
+The affected card says what went wrong and how to retry, the other cards finish, the
+board stays usable while a draft hangs, and a retry succeeds once the server recovers.
+"""
+
+from __future__ import annotations
+
+import pytest
+from drafting_helpers import make_session, schema_following_responder, use_test_server
+from llm_server import LLMServer
+from test_tui_segmentation import cards, draft_all, open_segmentation
+
+from sessions import ItemKind, SessionStore, Status
+from workshop.app import WorkshopApp
+from workshop.screens.request_preview import RequestPreviewDialog
+from workshop.service import WorkshopService
+from workshop.widgets.assignment_card import AssignmentCard
+
+pytest_plugins = ["llm_server"]
+
+HIT = "Person 01"
+
+# kind, fault parameters, what the card must say, profile overrides
+FAULTS = [
+    ("timeout", {"seconds": 30}, "did not answer in time", {"timeout": 1}),
+    ("rate_limit", {"retry_after": 2}, "rate limiting requests. It asked to wait 2 s", {}),
+    ("server_error", {"status": 503}, "server error (503)", {}),
+    ("malformed_json", {}, "not valid JSON", {}),
+    ("schema_invalid", {}, "did not fit the expected shape", {}),
+    ("truncated", {}, "cut off at the model's length limit", {}),
+    ("refusal", {}, "declined to draft", {}),
+    ("drop_stream", {}, "dropped half-way through the answer", {}),
+]
+
+
+async def retry_card(app, pilot, card: AssignmentCard) -> None:
+    """What the card's hint says: focus it, g, an empty line of guidance, send."""
+    card.focus()
+    await pilot.press("g")
+    await pilot.pause()
+    await pilot.press("enter")
+    for _ in range(50):
+        await pilot.pause(0.05)
+        if isinstance(app.screen, RequestPreviewDialog):
+            break
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def card_text(card: AssignmentCard) -> str:
+    return " ".join(str(card.render()).split())
+
+
+@pytest.mark.parametrize(
+    ("kind", "params", "message", "profile"), FAULTS, ids=[f[0] for f in FAULTS]
+)
+async def test_each_fault_marks_its_card_and_a_retry_succeeds_after_recovery(
+    db_path, llm_server, tmp_path, monkeypatch, kind, params, message, profile
+):
+    use_test_server(llm_server, tmp_path, monkeypatch, **profile)
+    with SessionStore.open(db_path) as store:
+        session_id = make_session(store, 4)
+    llm_server.add_fault(kind, times=None, match=f"name: {HIT}", **params)
+    app = WorkshopApp(WorkshopService.open(db_path), remember=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_segmentation(app, pilot, session_id)
+        await draft_all(app, pilot)
+
+        failed = [c for c in cards(app) if c.state.error]
+        assert [c.person.name for c in failed] == [HIT]
+        assert message in card_text(failed[0])
+        assert "g: try again" in card_text(failed[0])
+        assert sorted(c.person.name for c in cards(app) if c.item) == [
+            "Person 00",
+            "Person 02",
+            "Person 03",
+        ]
+        assert "Drafted 3, failed 1." in [n.message for n in app._notifications]
+
+        llm_server.clear_faults()  # the server recovers
+        failed_card = next(c for c in cards(app) if c.person.name == HIT)
+        await retry_card(app, pilot, failed_card)
+        assert all(c.item for c in cards(app))
+        assert not any(c.state.error for c in cards(app))
+    with SessionStore.open(db_path) as check:
+        assert len(check.load_session(session_id).items_of(ItemKind.SEGMENTATION)) == 4
+
+
+async def test_a_refused_connection_fails_every_card_then_retry_works_when_it_is_back(
+    db_path, tmp_path, monkeypatch
+):
+    server = LLMServer().start()
+    port = server.port
+    use_test_server(server, tmp_path, monkeypatch)
+    server.stop()  # nothing listens on the configured port now
+    with SessionStore.open(db_path) as store:
+        session_id = make_session(store, 3)
+    app = WorkshopApp(WorkshopService.open(db_path), remember=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_segmentation(app, pilot, session_id)
+        await draft_all(app, pilot)
+        assert all("Cannot reach 127.0.0.1" in card_text(c) for c in cards(app))
+        assert not any(c.item for c in cards(app))
+
+        with LLMServer(port=port, api_key=server.api_key) as back:
+            await draft_all(app, pilot)  # d drafts everyone not settled yet
+            assert all(c.item for c in cards(app))
+            assert not any(c.state.error for c in cards(app))
+            assert len(back.chat_requests) == 3
+
+
+async def test_an_endpoint_without_json_schema_still_drafts_every_card(
+    db_path, llm_server, tmp_path, monkeypatch
+):
+    use_test_server(llm_server, tmp_path, monkeypatch)
+    llm_server.supports_json_schema = False
+    llm_server.responder = schema_following_responder
+    with SessionStore.open(db_path) as store:
+        session_id = make_session(store, 3)
+    app = WorkshopApp(WorkshopService.open(db_path), remember=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_segmentation(app, pilot, session_id)
+        await draft_all(app, pilot)
+        assert all(c.item for c in cards(app))
+        assert not any(c.state.error for c in cards(app))
+    formats = {(r.body.get("response_format") or {}).get("type") for r in llm_server.chat_requests}
+    assert formats == {"json_schema", "json_object"}  # asked once, then JSON mode
+
+
+async def test_the_board_stays_usable_while_one_draft_hangs(
+    db_path, llm_server, tmp_path, monkeypatch
+):
+    use_test_server(llm_server, tmp_path, monkeypatch)
+    with SessionStore.open(db_path) as store:
+        session_id = make_session(store, 3)
+    llm_server.add_fault("timeout", times=None, match=f"name: {HIT}", seconds=30)
+    app = WorkshopApp(WorkshopService.open(db_path), remember=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await open_segmentation(app, pilot, session_id)
+        await pilot.press("d")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, RequestPreviewDialog):
+                break
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if sum(1 for c in cards(app) if c.item) == 2:
+                break
+        # Still drafting Person 01; the room approves a finished card meanwhile.
+        done = next(c for c in cards(app) if c.item)
+        done.focus()
+        await pilot.press("a")
+        await pilot.pause()
+        with SessionStore.open(db_path) as check:
+            assert check.get_item(done.item.id).status is Status.APPROVED
+        hanging = next(c for c in cards(app) if c.person.name == HIT)
+        assert "sending" in card_text(hanging) or "queued" in card_text(hanging)
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
