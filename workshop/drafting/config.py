@@ -8,11 +8,20 @@ read at run time and never written anywhere by the app.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from sessions.errors import describe_validation
 
@@ -23,6 +32,7 @@ APP_NAME = "strategy-workshop"
 DEFAULT_MODEL = "gpt-4o-mini"
 # Local servers (Ollama, llama.cpp, vLLM) ignore the key, but the client insists on one.
 PLACEHOLDER_KEY = "not-needed"
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 HOW_TO_CONNECT = (
     "No model is configured. Set WORKSHOP_MODEL (and OPENAI_API_KEY for OpenAI, or "
@@ -47,6 +57,28 @@ class Profile(BaseModel):
     timeout: float = Field(60.0, gt=0)
     max_retries: int = Field(2, ge=0, le=10)
     json_schema: bool | None = Field(None, description="None: find out from the endpoint")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_key_in_the_file(cls, data: object) -> object:
+        # Said before "extra inputs are not permitted" would be, and without the value.
+        if isinstance(data, dict) and "api_key" in data:
+            raise ValueError(
+                "api_key: the key is never kept in the config file; put it in an "
+                "environment variable and name that variable with api_key_env"
+            )
+        return data
+
+    @field_validator("api_key_env")
+    @classmethod
+    def _a_variable_name(cls, value: str) -> str:
+        # A key pasted here by mistake must not be echoed back in the message.
+        if not ENV_NAME.fullmatch(value):
+            raise ValueError(
+                "must name an environment variable (such as OPENAI_API_KEY), not hold "
+                "the key itself"
+            )
+        return value
 
 
 class ConfigFile(BaseModel):

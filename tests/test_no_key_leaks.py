@@ -1,0 +1,196 @@
+"""The API key, given by environment or through a config profile, leaks nowhere.
+
+A whole workshop runs through the real `workshop` command (CLI and the app in tmux);
+afterwards every file it could have written (database and its WAL, exports, dumps, caches,
+config and state directories) and everything it printed or showed is searched for the key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from drafting_helpers import API_KEY, schema_following_responder
+from test_tui_tmux import Terminal
+
+from sessions import ItemKind, SessionStore
+
+pytest_plugins = ["llm_server"]
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKSHOP = Path(sys.executable).parent / "workshop"
+SEARCH_HINT = "Search titles, people, notes"
+
+
+def user_env(tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "home"
+    (tmp_path / "runtime").mkdir(mode=0o700, exist_ok=True)
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+    }
+
+
+def workshop(env: dict[str, str], *args: str, cwd: Path) -> str:
+    result = subprocess.run(
+        [str(WORKSHOP), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.stdout + result.stderr
+
+
+def files_holding(root: Path, secret: str) -> list[str]:
+    needle = secret.encode()
+    return sorted(
+        str(p.relative_to(root))
+        for p in root.rglob("*")
+        if p.is_file() and not p.is_socket() and needle in p.read_bytes()
+    )
+
+
+def test_a_whole_cli_workshop_leaves_the_key_nowhere(llm_server, tmp_path):
+    llm_server.api_key = API_KEY
+    llm_server.responder = schema_following_responder
+    env = user_env(tmp_path) | llm_server.env()  # the key from OPENAI_API_KEY
+    db = str(tmp_path / "w.db")
+    printed = [workshop(env, "--db", db, "doctor", cwd=tmp_path)]
+    created = workshop(
+        env, "--db", db, "new", "--from", str(ROOT / "examples" / "brief.toml"), cwd=tmp_path
+    )
+    session_id = created.split()[0]
+    for kind in ("segmentation", "questions", "outcomes"):
+        printed.append(workshop(env, "--db", db, "draft", session_id, kind, cwd=tmp_path))
+        printed.append(
+            workshop(env, "--db", db, "draft", session_id, kind, "--preview", cwd=tmp_path)
+        )
+    # A wrong key: the refusal is reported without echoing either key.
+    wrong = env | {"OPENAI_API_KEY": API_KEY + "-wrong"}
+    printed.append(workshop(wrong, "--db", db, "draft", session_id, "outcomes", cwd=tmp_path))
+    printed.append(workshop(wrong, "--db", db, "doctor", cwd=tmp_path))
+    printed.append(workshop(env, "--db", db, "show", session_id, cwd=tmp_path))
+    printed.append(workshop(env, "--db", db, "export", session_id, "-o", "out.md", cwd=tmp_path))
+    printed.append(workshop(env, "--db", db, "export", session_id, cwd=tmp_path))
+    printed.append(workshop(env, "--db", db, "dump", session_id, "-o", "dump.json", cwd=tmp_path))
+    printed.append(workshop(env, "--db", db, "list", cwd=tmp_path))
+
+    with SessionStore.open(tmp_path / "w.db") as store:
+        record = store.load_session(session_id)
+        assert record.items_of(ItemKind.SEGMENTATION) and record.items_of(ItemKind.OUTCOME)
+        assert any(c["status"] == "bad_key" for c in store.llm_calls(session_id))
+    assert (tmp_path / "out.md").exists() and (tmp_path / "dump.json").exists()
+    assert "refused the API key" in printed[-7]
+    assert files_holding(tmp_path, API_KEY) == []
+    assert API_KEY not in "".join(printed)
+
+
+def test_the_app_in_a_terminal_never_shows_or_stores_the_key(llm_server, tmp_path):
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed; this test drives the app in a real terminal")
+    llm_server.api_key = API_KEY
+    llm_server.responder = schema_following_responder
+    env = user_env(tmp_path)
+    config = tmp_path / "home" / "config" / "strategy-workshop" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(
+        f'default_profile = "local"\n[profiles.local]\nbase_url = "{llm_server.base_url}"\n'
+        'model = "test-model"\napi_key_env = "TEAM_LLM_KEY"\n',
+        encoding="utf-8",
+    )
+    env["TEAM_LLM_KEY"] = API_KEY  # the key reaches the app only through the profile
+    db = tmp_path / "w.db"
+    session_id = workshop(
+        env, "--db", str(db), "new", "--from", str(ROOT / "examples" / "brief.toml"), cwd=tmp_path
+    ).split()[0]
+
+    terminal = Terminal(env)
+    screens: list[str] = []
+
+    def seen(*texts: str) -> None:
+        screens.append(terminal.wait_for(*texts))
+
+    try:
+        terminal.start(
+            f"cd {shlex.quote(str(tmp_path))} && {shlex.quote(str(WORKSHOP))} "
+            f"--db {shlex.quote(str(db))}",
+            tmp_path / "exit-status",
+        )
+        seen(SEARCH_HINT, "1 session")
+        terminal.keys("Enter")
+        seen("test-model")
+        for stage, draft_key, footer in (
+            ("3", "d", "Draft all"),
+            ("4", "d", "Draft guides"),
+            ("5", "o", "Draft outcomes"),
+        ):
+            terminal.keys(stage)
+            seen(footer)
+            terminal.keys(draft_key)
+            seen("as it will be sent")  # the request preview, in full
+            terminal.keys("Enter")
+            seen("Drafted")
+        for stage, shown in (("6", "cadence:"), ("7", "Stage: Review"), ("8", "w write")):
+            terminal.keys(stage)
+            seen(shown)
+        terminal.keys("w")
+        seen("Write the Markdown")
+        terminal.keys("Enter")
+        seen("Written:")
+        terminal.keys("?")
+        seen("Esc to close")
+        terminal.keys("Escape")
+        terminal.wait_for("w write", absent=("Esc to close",))  # Esc then 2 at once is Alt+2
+        terminal.keys("2")  # last: its entry line takes the digits from here on
+        seen("Stage: Stakeholders", "Marta Kowalski")
+        screens.append(terminal.tmux("capture-pane", "-p", "-S", "-", "-t", terminal.name).stdout)
+        terminal.keys("C-q")
+        assert terminal.wait_for_exit() == 0
+    finally:
+        terminal.kill()
+
+    with SessionStore.open(db) as store:
+        assert len(store.load_session(session_id).items_of(ItemKind.SEGMENTATION)) == 5
+    assert list(tmp_path.glob("*.md")), "the export was written"
+    assert files_holding(tmp_path, API_KEY) == []
+    everything = "\n".join(screens)
+    assert API_KEY not in everything
+    # Not even a tail of it: a masked key ("sk-…c") would still hand out part of it.
+    assert not re.search(re.escape(API_KEY[-6:]), everything)
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        (f'api_key = "{API_KEY}"', "the key is never kept in the config file"),
+        (f'api_key_env = "{API_KEY}"', "must name an environment variable"),
+    ],
+    ids=["key-in-the-file", "key-as-the-variable-name"],
+)
+def test_a_key_pasted_into_the_config_is_refused_without_echoing_it(tmp_path, line, said):
+    env = user_env(tmp_path)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[profiles.p]\nmodel = "m"\n{line}\n', encoding="utf-8")
+    env |= {"WORKSHOP_CONFIG": str(config), "WORKSHOP_PROFILE": "p"}
+    result = subprocess.run(
+        [str(WORKSHOP), "--db", str(tmp_path / "w.db"), "doctor"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert said in result.stderr and "Traceback" not in result.stderr
+    assert API_KEY not in result.stdout + result.stderr
