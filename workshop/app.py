@@ -9,9 +9,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+
+from sessions.text import clean_text
 
 from .screens.help import all_bindings
 from .screens.home import HomeScreen
@@ -77,6 +80,15 @@ class WorkshopApp(App[None]):
             return
         self.sub_title = str(self.service.db_path)
         home.service_ready(self.service)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Pasted text goes into fields as it is and is drawn before any save cleans it:
+        # escape sequences and control characters are dropped here, at the door.
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            cleaned = clean_text(event.text)
+            if cleaned != event.text:
+                event = events.Paste(cleaned)
+        await super().on_event(event)
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from sessions import LlmCall
+from sessions.text import clean_text
 
 from .drafting.capabilities import Capabilities
 from .drafting.config import ModelSettings
@@ -22,6 +23,10 @@ class Check:
     ok: bool
     detail: str
     warning: bool = False  # works, but not as well as it could
+
+    def __post_init__(self) -> None:
+        # Details quote the endpoint (model names, error bodies) and go to the terminal.
+        self.detail = clean_text(self.detail)
 
 
 class _Ping(BaseModel):

@@ -33,7 +33,7 @@ from .faults import (
     TruncatedFault,
     from_openai_error,
 )
-from .partial import parse_answer, parse_partial
+from .partial import map_strings, parse_answer, parse_partial
 from .tokens import counter_for_model, estimate_cost
 
 JSON_SCHEMA, JSON_OBJECT = "json_schema", "json_object"
@@ -356,7 +356,7 @@ class DraftingEngine:
     def _answer(self, job: DraftJob, reply: _Reply) -> BaseModel:
         data = parse_answer(reply.content)
         if job.restore is not None:
-            data = _map_strings(data, job.restore)
+            data = map_strings(data, job.restore)
         data.update(job.fixed)
         try:
             return job.answer_model.model_validate(data)
@@ -394,16 +394,6 @@ def _finish_problem(
 def _about_response_format(message: str) -> bool:
     lowered = message.lower()
     return "response_format" in lowered or "json_schema" in lowered or "schema" in lowered
-
-
-def _map_strings(value: Any, mapper: Callable[[str], str]) -> Any:
-    if isinstance(value, str):
-        return mapper(value)
-    if isinstance(value, list):
-        return [_map_strings(v, mapper) for v in value]
-    if isinstance(value, dict):
-        return {k: _map_strings(v, mapper) for k, v in value.items()}
-    return value
 
 
 def _report(

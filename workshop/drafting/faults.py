@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sessions.text import clean_text
+
 from ..errors import WorkshopError
 
 
@@ -14,6 +16,9 @@ class DraftError(WorkshopError):
     retryable = True
 
     def __init__(self, message: str) -> None:
+        # Messages quote the endpoint and the model (a refusal, an error body): cleaned
+        # here, they can be shown and stored anywhere without escape sequences.
+        message = clean_text(message)
         super().__init__(message)
         self.message = message
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
+
+from sessions.text import clean_text
 
 from .faults import MalformedJSONFault
 
@@ -38,4 +41,17 @@ def parse_partial(text: str) -> dict[str, Any] | None:
         data = jiter.from_json(text[start:].encode("utf-8"), partial_mode="trailing-strings")
     except ValueError:
         return None
-    return data if isinstance(data, dict) else None
+    # Shown on screen while it streams, before the store's own cleaning: no escape
+    # sequence from the model may reach the terminal on the way.
+    return map_strings(data, clean_text) if isinstance(data, dict) else None
+
+
+def map_strings(value: Any, mapper: Callable[[str], str]) -> Any:
+    """Every string inside a JSON value, passed through mapper."""
+    if isinstance(value, str):
+        return mapper(value)
+    if isinstance(value, list):
+        return [map_strings(v, mapper) for v in value]
+    if isinstance(value, dict):
+        return {k: map_strings(v, mapper) for k, v in value.items()}
+    return value
