@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 EXIT_DATABASE = 3
 
 
+PASTE_MAX = 100_000  # characters in one paste: a list of a thousand people fits
+
+
 class WorkshopApp(App[None]):
     TITLE = "Strategy Workshop"
     BINDINGS = [
@@ -85,6 +88,18 @@ class WorkshopApp(App[None]):
         # Pasted text goes into fields as it is and is drawn before any save cleans it:
         # escape sequences and control characters are dropped here, at the door.
         if isinstance(event, events.Paste) and not event.is_forwarded:
+            if len(event.text) > PASTE_MAX:
+                # A text box holding megabytes would slow every keystroke, and no field
+                # keeps more than 20,000 characters: refuse it whole, change nothing.
+                self.notify(
+                    f"That paste is {len(event.text):,} characters; one paste can bring at "
+                    f"most {PASTE_MAX:,}. Nothing was pasted. For a long list of people, "
+                    "import a CSV file on stage 2 (c).",
+                    title="Too long to paste",
+                    severity="error",
+                    timeout=10,
+                )
+                return
             cleaned = clean_text(event.text)
             if cleaned != event.text:
                 event = events.Paste(cleaned)

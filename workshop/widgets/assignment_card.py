@@ -44,6 +44,7 @@ class AssignmentCard(Static, can_focus=True):
         self.item = item
         self.state = state
         self.segment_names = segment_names
+        self._drawn: Text | None = None
 
     def on_mount(self) -> None:
         self.refresh_card()
@@ -52,7 +53,10 @@ class AssignmentCard(Static, can_focus=True):
         self.set_class(self.item is not None and self.item.status is Status.APPROVED, "approved")
         self.set_class(bool(self.state.error), "failed")
         self.set_class(bool(self.item and self.item.stale), "stale")
-        self.update(self.render_card())
+        text = self.render_card()
+        if text != self._drawn:  # a board redraw touches every card; most are unchanged
+            self._drawn = text
+            self.update(text)
 
     def render_card(self) -> Text:
         text = Text()

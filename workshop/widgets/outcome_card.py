@@ -30,6 +30,9 @@ FIELDS = [
     ("priority", "Serves", ""),
 ]
 MAY_BE_UNKNOWN = {"baseline", "target", "due"}
+# A card shows this much of a long text; the whole is in the edit dialog and the export.
+RESULT_SHOWN = 600
+FIELD_SHOWN = 200
 
 Part = str | tuple[str, str] | Content
 
@@ -44,13 +47,25 @@ def is_unknown(key: str, value: Any, findings: Sequence[Finding]) -> bool:
     return any(f.rule_id == rule and not f.ok and f.label.endswith("unknown") for f in findings)
 
 
+def clipped(text: str, limit: int) -> str:
+    """Text cut to about `limit` characters, saying how long the whole is."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit].rstrip()}… ({len(text):,} characters in all; e shows everything)"
+
+
 def outcome_details(body: dict[str, Any], findings: Sequence[Finding]) -> list[Part]:
     """The statement's fields, one a line; unknowns in the warning colour."""
     result = str(body.get("result") or "").strip()
-    parts: list[Part] = [(result or "(no result written yet)", "bold" if result else "dim italic")]
+    parts: list[Part] = [
+        (
+            clipped(result, RESULT_SHOWN) or "(no result written yet)",
+            "bold" if result else "dim italic",
+        )
+    ]
     for key, label, _ in FIELDS:
         value = body.get(key)
-        text = "" if value is None else str(value).strip()
+        text = "" if value is None else clipped(str(value).strip(), FIELD_SHOWN)
         parts.append(f"\n{label + ':':<10}")
         if is_unknown(key, value, findings):
             if text:

@@ -19,6 +19,10 @@ from .base import Saved, SessionChanged
 from .drafting_ui import DraftDone, DraftingPane, DraftProgress
 
 UNPLACED = "unplaced"
+# People on the board at once. Each card is a widget, and Textual's layout slows with
+# hundreds of them (500 cards: a second or more per redraw or stage switch), so a large
+# register is shown a page at a time; the map and the export always show everyone.
+BOARD_PAGE = 60
 
 
 class BoardColumn(VerticalScroll, can_focus=False, inherit_bindings=False):
@@ -42,6 +46,8 @@ class SegmentationPane(DraftingPane):
         Binding("right", "column(1)", "Right", show=False, id="segmentation.right"),
         Binding("up", "card(-1)", "Up", show=False, id="segmentation.up"),
         Binding("down", "card(1)", "Down", show=False, id="segmentation.down"),
+        Binding("pagedown", "page(1)", "Next people", show=False, id="segmentation.next_page"),
+        Binding("pageup", "page(-1)", "Earlier people", show=False, id="segmentation.prev_page"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -49,6 +55,7 @@ class SegmentationPane(DraftingPane):
         self.states: dict[str, CardState] = {}  # by stakeholder id, while drafting
         self._focus_key: str | None = None
         self._focus_person: str | None = None
+        self.page = 0  # which BOARD_PAGE people the board shows
 
     def compose(self) -> ComposeResult:
         yield Static("", id="seg-progress", markup=False)
@@ -88,14 +95,30 @@ class SegmentationPane(DraftingPane):
         # Rebuilding awaits the removal of the old cards; queued calls run in order.
         self.call_later(self._fill_board, record)
 
+    def _page_of(self, record: SessionRecord) -> list:
+        pages = max(1, -(-len(record.stakeholders) // BOARD_PAGE))
+        self.page = min(max(self.page, 0), pages - 1)
+        return record.stakeholders[self.page * BOARD_PAGE : (self.page + 1) * BOARD_PAGE]
+
+    def action_page(self, step: int) -> None:
+        before = self.page
+        self.page += step
+        record = self.load()
+        self._page_of(record)
+        if self.page != before:
+            self._focus_key = self._focus_person = None
+            self._show_progress(record)
+            self.call_later(self._fill_board, record)
+
     async def _fill_board(self, record: SessionRecord) -> None:
         suggestions = self.service.rule_suggestions(record)
-        items = self._current_items(record)
+        shown = self._page_of(record)
+        people = {p.id: p for p in shown}
+        items = [i for i in self._current_items(record) if i.stakeholder_id in people]
         placed = {i.stakeholder_id for i in items}
         columns: dict[str, list[AssignmentCard]] = {s: [] for s in (UNPLACED, *self.segment_names)}
-        people = {p.id: p for p in record.stakeholders}
         # Register order, not the order drafts happened to finish in.
-        order = {p.id: n for n, p in enumerate(record.stakeholders)}
+        order = {p.id: n for n, p in enumerate(shown)}
         for item in sorted(
             items, key=lambda i: (order.get(i.stakeholder_id or "", 0), i.created_at)
         ):
@@ -103,17 +126,16 @@ class SegmentationPane(DraftingPane):
             state = self._state(person.id, suggestions, item)
             segment = str(item.body.get("segment"))
             columns.setdefault(segment, []).append(self._card(person, item, state))
-        for person in record.stakeholders:
+        for person in shown:
             if person.id not in placed:
                 state = self._state(person.id, suggestions, None)
                 columns[UNPLACED].append(self._card(person, None, state))
         for segment, cards in columns.items():
             column = self.query_one(f"#col-{segment}", VerticalScroll)
-            await column.query(AssignmentCard).remove()
             title = "Not yet placed" if segment == UNPLACED else self.segment_names[segment]
             column.query_one(".seg-title", Label).update(f"{title} ({len(cards)})")
             column.display = segment != UNPLACED or bool(cards)
-            await column.mount_all(cards)
+            await _sync_column(column, cards)
         self._restore_focus()
 
     def _state(self, person_id: str, suggestions, item: Item | None) -> CardState:
@@ -171,9 +193,14 @@ class SegmentationPane(DraftingPane):
         record = record or self.load()
         items = self._current_items(record)
         approved = sum(1 for i in items if i.status is Status.APPROVED)
+        paging = ""
+        if len(record.stakeholders) > BOARD_PAGE:
+            first = self.page * BOARD_PAGE + 1
+            last = min(first + BOARD_PAGE - 1, len(record.stakeholders))
+            paging = f"board shows people {first}–{last} (PgUp/PgDn)  ·  "
         line.update(
             f"{len(record.stakeholders)} stakeholders · {len(items)} assignments, "
-            f"{approved} approved  ·  d draft all · a approve · e edit · m move · "
+            f"{approved} approved  ·  {paging}d draft all · a approve · e edit · m move · "
             "g redraft with guidance · v board/map"
         )
 
@@ -436,3 +463,34 @@ class SegmentationPane(DraftingPane):
 
 def _card_key(card: AssignmentCard) -> str:
     return card.item.id if card.item else card.person.id
+
+
+async def _sync_column(column: VerticalScroll, wanted: list[AssignmentCard]) -> None:
+    """Make the column show `wanted`, touching only the cards that changed.
+
+    Mounting is what costs with hundreds of people (tens of milliseconds per dozen
+    cards), and a board is redrawn after every approval and every finished draft: so
+    cards that stay are updated in place, and only new ones are mounted.
+    """
+    shown = {_card_key(c): c for c in column.query(AssignmentCard)}
+    keys = [_card_key(c) for c in wanted]
+    wanted_keys = set(keys)
+    gone = [c for k, c in shown.items() if k not in wanted_keys]
+    if gone:
+        await column.remove_children(gone)
+    kept = [k for k in shown if k in wanted_keys]
+    if kept != [k for k in keys if k in shown]:  # the order changed: draw it afresh
+        await column.remove_children(AssignmentCard)
+        await column.mount_all(wanted)
+        return
+    if not kept:
+        await column.mount_all(wanted)
+        return
+    for index, card in enumerate(wanted):
+        old = shown.get(keys[index])
+        if old is None:
+            later = next((shown[k] for k in keys[index + 1 :] if k in shown), None)
+            await (column.mount(card, before=later) if later else column.mount(card))
+        else:  # states are changed in place while drafting, so always look again
+            old.person, old.item, old.state = card.person, card.item, card.state
+            old.refresh_card()
