@@ -12,6 +12,7 @@ from typing import Any
 from prompt_library import Playbook
 from sessions import (
     Brief,
+    ConflictError,
     Item,
     ItemKind,
     Origin,
@@ -28,6 +29,7 @@ from sessions import (
     Status,
 )
 
+from .conflicts import ConflictMemory, EditConflict, conflict_message
 from .errors import WorkshopError
 from .files import write_private_file
 from .importing import parse_stakeholder_lines, read_brief_file, read_stakeholders_csv
@@ -42,6 +44,7 @@ class WorkshopService(DraftingOps, ExportOps, HistoryOps):
     def __init__(self, store: SessionStore) -> None:
         self.store = store
         self._playbook: Playbook | None = None
+        self._conflicts = ConflictMemory()
 
     @classmethod
     def open(cls, db_path: Path | str | None = None) -> WorkshopService:
@@ -203,7 +206,17 @@ class WorkshopService(DraftingOps, ExportOps, HistoryOps):
     def edit(
         self, item_id: str, body: dict[str, Any], by: str, expected_version: int | None = None
     ) -> Item:
-        return self.store.edit_item(item_id, body, by, expected_version)
+        """Save a person's edit. If someone saved the item since it was read, raise an
+        EditConflict quoting their text; the same edit saved again goes in over it."""
+        try:
+            return self.store.edit_item(item_id, body, by, expected_version)
+        except ConflictError as error:
+            if self._conflicts.seen(item_id, expected_version, error.current_version):
+                return self.store.edit_item(item_id, body, by, error.current_version)
+            current = self.store.get_item(item_id)
+            last = self.store.revisions(item_id)[-1]
+            message = conflict_message(body, current, last.author, current.updated_at)
+            raise EditConflict(message, current) from None
 
     @staticmethod
     def cadence_for(record: SessionRecord, segment: str) -> Item | None:

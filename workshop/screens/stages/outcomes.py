@@ -268,5 +268,5 @@ class OutcomesPane(DraftingPane):
         return None
 
     def _dialog_closed(self, body: dict[str, Any] | None) -> None:
-        if body is not None:
-            self.reload()
+        del body  # cancelled too: a conflict may have shown someone else's text
+        self.reload()

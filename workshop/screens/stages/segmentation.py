@@ -378,7 +378,7 @@ class SegmentationPane(DraftingPane):
             if body is not None:
                 self.post_message(Saved("assignment"))
                 self.post_message_session_changed()
-                self.reload()
+            self.reload()  # cancelled too: a conflict may have shown someone else's text
 
         segments = list(self.segment_names.items())
         self.app.push_screen(AssignmentDialog(card.person.name, item.body, segments, save), closed)
