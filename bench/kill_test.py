@@ -1,11 +1,11 @@
 """The full kill test: a scripted workshop killed with SIGKILL at random moments.
 
-    python bench/kill_test.py --kills 50            # both runs, 50 kills each
+    python bench/kill_test.py --kills 50            # all three runs, 50 kills each
     python bench/kill_test.py --kills 50 --seed 7   # repeat a run exactly
     python bench/kill_test.py --only cli --keep /tmp/kill   # keep the databases
 
 Run it with the project's Python (the one whose `bin/` holds the `workshop` command).
-Two runs, each on its own real SQLite file:
+Three runs, each on its own real SQLite file:
 
 * cli: the real `workshop` command, one command per step (`new --from` a brief with
   stakeholders, `new --stakeholders` a large CSV, `load --as-copy` a full session,
@@ -14,6 +14,9 @@ Two runs, each on its own real SQLite file:
   starts reaching the WAL; some run to the end. Printed means reported saved.
 * store: a child Python process writing through SessionStore without pause, printing a
   line after every committed write; killed at random, then restarted on the same file.
+* tui: the app in tmux, people typed into the register line after line, SIGKILL at a
+  random moment; everyone the screen showed as added must be in the file, and the next
+  start must open the session and count them all (tests/kill_tui.py).
 
 After every kill: integrity_check ok, foreign keys and search indexes sound, everything
 reported saved still there exactly as reported, the write in flight there whole or not
@@ -34,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from kill_tui import TuiKillRun  # noqa: E402
 from kill_workshop import CliKillRun, KillCheckFailed, StoreKillRun  # noqa: E402
 
 
@@ -41,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=50, help="kills per run (default 50)")
     parser.add_argument("--seed", type=int, help="repeat a run (default: a random seed)")
-    parser.add_argument("--only", choices=["cli", "store"], help="run only one of the two")
+    parser.add_argument("--only", choices=["cli", "store", "tui"], help="run only one of them")
     parser.add_argument("--keep", type=Path, help="put the databases here and keep them")
     parser.add_argument("--quiet", action="store_true", help="only the summaries")
     args = parser.parse_args(argv)
@@ -51,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="kill-test-") as scratch:
         base = args.keep or Path(scratch)
-        runs = {"cli": CliKillRun, "store": StoreKillRun}
+        runs = {"cli": CliKillRun, "store": StoreKillRun, "tui": TuiKillRun}
         for name, runner in runs.items():
             if args.only and name != args.only:
                 continue

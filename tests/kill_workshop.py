@@ -81,6 +81,12 @@ class KillStats:
 
     def summary(self) -> str:
         ops = ", ".join(f"{op} {n}" for op, n in sorted(self.by_op.items()))
+        if self.driver == "tui":
+            return (
+                f"{self.kills} kills of the app in tmux while {self.steps} people were typed "
+                f"in; {self.killed_after_report} were shown saved before their kill (all "
+                f"kept), {self.committed_not_reported} were saved but not yet on the screen"
+            )
         if self.driver == "store":
             return (
                 f"{self.kills} kills ({self.kills_at_a_write} while writing, the others "

@@ -50,6 +50,14 @@ class StakeholderEntry(Input):
     async def _on_key(self, event: events.Key) -> None:
         if self._stage_key(event.character):
             event.prevent_default()  # not typed: it goes on up to the stage keys
+        elif event.key == "enter":
+            # Enter is taken here, in the order the keys came, and not as a binding: a
+            # binding runs once the key has bubbled up through the screen, and keys that
+            # arrived with it (a fast typist, a terminal sending a paste line by line)
+            # would be typed into this line first, joining the next person to this one.
+            event.prevent_default()
+            event.stop()
+            await self.action_submit()
 
     def _on_paste(self, event: events.Paste) -> None:
         text = event.text.replace("\r\n", "\n").replace("\r", "\n")
@@ -61,6 +69,15 @@ class StakeholderEntry(Input):
         start, end = sorted(self.selection) if not self.selection.is_empty else (cursor, cursor)
         combined = self.value[:start] + text + self.value[end:]
         self.post_message(self.LinesPasted(self, combined))
+
+    async def action_submit(self) -> None:
+        # The line leaves the entry at once, before the pane has saved it: keys typed in
+        # the meantime (a fast typist, a terminal sending a paste line by line) start the
+        # next person instead of joining this one and being cleared with it.
+        value = self.value
+        with self.prevent(Input.Changed):
+            self.value = ""
+        self.post_message(self.Submitted(self, value, None))
 
     def action_to_register(self) -> None:
         self.post_message(self.Leave())

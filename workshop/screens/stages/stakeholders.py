@@ -67,6 +67,7 @@ class StakeholdersPane(StagePane):
         self._names: dict[str, str] | None = None
         self._unsaved_edits: dict[str, dict[str, Any]] = {}  # person id → typed, not saved
         self._unsaved_lines = ""  # a list closed without adding it
+        self._last_error = ""  # why the last line could not be added
         self._last_csv = ""
 
     def compose(self) -> ComposeResult:
@@ -223,26 +224,44 @@ class StakeholdersPane(StagePane):
     # Fast entry -----------------------------------------------------------------------
 
     @on(Input.Submitted, "#stk-entry")
+    def entry_submitted(self, event: Input.Submitted) -> None:
+        self._add_typed(event.value)  # the entry has already let go of it
+
     @on(Button.Pressed, "#stk-add")
-    def entry_submitted(self) -> None:
+    def add_pressed(self) -> None:
         text = self.entry.value
+        with self.prevent(Input.Changed):
+            self.entry.value = ""
+        self._add_typed(text)
+
+    def _add_typed(self, text: str) -> None:
+        self.entry.focus()
         if not text.strip():
             self.show_message("Type a name first: Name, Role, Team, notes…", "error")
-            self.entry.focus()
             return
-        self._add_lines(text)
-        self.entry.focus()
+        if self._add_lines(text):
+            self._give_back(text)
+
+    def _give_back(self, text: str) -> None:
+        """A line that could not be saved goes back to the entry, to fix, never lost."""
+        if self.entry.value.strip():  # the next person is being typed: keep both lines
+            self._open_lines(f"{text}\n{self.entry.value}", self._last_error)
+            with self.prevent(Input.Changed):
+                self.entry.value = ""
+            return
+        with self.prevent(Input.Changed):
+            self.entry.value = text
+        self.entry.cursor_position = len(text)
 
     @on(StakeholderEntry.LinesPasted)
     def lines_pasted(self, event: StakeholderEntry.LinesPasted) -> None:
         lines = [line for line in event.text.splitlines() if line.strip()]
+        with self.prevent(Input.Changed):
+            self.entry.value = ""
         if len(lines) <= 1:
             # One line with a line break: add it as if typed and Enter pressed.
-            with self.prevent(Input.Changed):
-                self.entry.value = lines[0] if lines else ""
-            self.entry.cursor_position = len(self.entry.value)
-            if lines:
-                self._add_lines(lines[0])
+            if lines and self._add_lines(lines[0]):
+                self._give_back(lines[0])
             return
         error = self._add_lines(event.text)
         if error:
@@ -250,7 +269,7 @@ class StakeholdersPane(StagePane):
             self._open_lines(event.text, error)
 
     def _add_lines(self, text: str) -> str:
-        """Add the people in text; clears the entry when saved, else returns the message."""
+        """Add the people in text; returns the message when they could not be saved."""
         saved, added, error = self._try(
             "stakeholders", lambda: self.service.add_stakeholder_lines(self.session_id, text)
         )
@@ -258,8 +277,8 @@ class StakeholdersPane(StagePane):
             if len([line for line in text.splitlines() if line.strip()]) == 1:
                 error = error.removeprefix("line 1: ")  # there is only the one line
             self.show_message(error, "error")
+            self._last_error = error
             return error
-        self.entry.value = ""
         self._after_adding(added, "Added")
         return ""
 
