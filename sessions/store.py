@@ -45,7 +45,7 @@ class SessionStore(StakeholderMethods, ItemMethods, HistoryMethods, StoreBase):
     @classmethod
     def open(cls, path: Path | str | None = None) -> SessionStore:
         path = Path(path) if path is not None else default_database_path()
-        return cls(connect(path), path)
+        return cls(connect(path), path, reopenable=True)
 
     def close(self) -> None:
         self.db.close()

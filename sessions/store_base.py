@@ -10,8 +10,8 @@ from typing import Any
 from pydantic import ValidationError
 from sqlite_utils import Database
 
-from .database import translate_errors
-from .errors import InvalidInputError, NotFoundError, invalid
+from .database import connect, translate_errors
+from .errors import DatabaseError, InvalidInputError, NotFoundError, invalid
 from .models import (
     Brief,
     Session,
@@ -26,24 +26,42 @@ from .rows import (
 class StoreBase:
     """The connection and its transactions; the other store modules build on it."""
 
-    def __init__(self, db: Database, path: Path) -> None:
+    def __init__(self, db: Database, path: Path, reopenable: bool = False) -> None:
         self.db = db
         self.path = path
+        # Only a connection the store made itself is replaced; one handed in (opened
+        # read-only on purpose, say) is the caller's to keep.
+        self._reopenable = reopenable
+        self._reopen_before_write = False
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Database]:
-        # IMMEDIATE takes the write lock up front, so a second process waits on the busy
-        # timeout instead of failing with "database is locked" half-way through.
-        with translate_errors(self.path):
-            self.db.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-                self.db.conn.execute("COMMIT")
-            except BaseException:
-                # Also when COMMIT itself fails: never leave a transaction open behind.
-                if self.db.conn.in_transaction:
-                    self.db.conn.rollback()
-                raise
+        if self._reopen_before_write:
+            self._reopen()
+        try:
+            # IMMEDIATE takes the write lock up front, so a second process waits on the
+            # busy timeout instead of failing with "database is locked" half-way through.
+            with translate_errors(self.path):
+                self.db.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.db
+                    self.db.conn.execute("COMMIT")
+                except BaseException:
+                    # Also when COMMIT itself fails: never leave a transaction open behind.
+                    if self.db.conn.in_transaction:
+                        self.db.conn.rollback()
+                    raise
+        except DatabaseError as error:
+            # SQLite opens a file it cannot write read-only and stays so: once the file
+            # is writable again, only a new connection lets the person's retry through.
+            self._reopen_before_write = self._reopenable and "read-only" in str(error)
+            raise
+
+    def _reopen(self) -> None:
+        fresh = connect(self.path)
+        self.db.conn.close()
+        self.db = fresh
+        self._reopen_before_write = False
 
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict]:
         with translate_errors(self.path):

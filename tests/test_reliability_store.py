@@ -326,6 +326,27 @@ def test_a_read_only_database_file_reads_and_refuses_writes_clearly(db_path):
     assert integrity(db_path) == ["ok"]
 
 
+def test_a_retry_on_the_same_open_store_works_once_the_file_is_writable_again(db_path):
+    """The app keeps its store open: after "read-only", the person's retry must not need
+    a restart once someone has made the file writable."""
+    session, item = saved_workshop(db_path)
+    edit = dict(OUTCOME, target="35")
+    with read_only(db_path):
+        assert_really_read_only(db_path)
+        store = SessionStore.open(db_path)  # opened while the file is read-only
+        with pytest.raises(DatabaseError, match="read-only; nothing was changed"):
+            store.edit_item(item.id, edit, "Priya", expected_version=item.version)
+        with pytest.raises(DatabaseError, match="read-only"):  # still read-only: same answer
+            store.edit_item(item.id, edit, "Priya", expected_version=item.version)
+    try:
+        saved = store.edit_item(item.id, edit, "Priya", expected_version=item.version)
+        assert saved.body == edit and saved.version == 2
+        assert store.load_session(session.id).session.title == "Kept"
+    finally:
+        store.close()
+    assert integrity(db_path) == ["ok"]
+
+
 def test_a_read_only_folder_is_refused_with_one_clear_line(tmp_path):
     folder = tmp_path / "shared"
     folder.mkdir()
