@@ -5,7 +5,14 @@ room again. The disk "fills" through SQLite's max_page_count on the app's own co
 
 from __future__ import annotations
 
-from test_reliability_store import fill_the_disk, free_the_disk
+import contextlib
+
+from test_reliability_store import (
+    assert_really_read_only,
+    fill_the_disk,
+    free_the_disk,
+    read_only,
+)
 from textual.widgets import Input, Static, TextArea
 from tui_helpers import notifications, screen_text, settle
 
@@ -127,3 +134,31 @@ async def test_a_person_added_on_a_full_disk_goes_back_to_the_entry_line(db_path
         assert "Added 1: Omar Haddad." in screen_text(app)
     with SessionStore.open(db_path) as check:
         assert [p.name for p in check.load_session(session_id).stakeholders] == ["Omar Haddad"]
+
+
+async def test_a_read_only_database_says_so_and_the_same_edit_saves_once_it_is_writable(
+    db_path,
+):
+    session_id, _ = seed(db_path)
+    with contextlib.ExitStack() as lock:
+        lock.enter_context(read_only(db_path))
+        assert_really_read_only(db_path)
+        app = WorkshopApp(WorkshopService.open(db_path), remember=False)
+        async with app.run_test(size=(140, 45)) as pilot:
+            await open_stage(app, pilot, session_id, "1")
+            area = app.screen.query_one("#challenges", TextArea)
+            area.text = "Budget is tight"
+            app.screen.set_focus(None)  # leaving the field saves it
+            await pilot.pause(0.6)
+            assert any("is read-only; nothing was changed" in n for n in notifications(app))
+            assert area.text == "Budget is tight"  # on screen, to retry
+
+            lock.close()  # someone makes the file writable; the app was never restarted
+            area.focus()
+            area.move_cursor(area.document.end)
+            await pilot.press("!")
+            app.screen.set_focus(None)
+            await pilot.pause(0.6)
+            assert "✓ saved" in screen_text(app)
+    with SessionStore.open(db_path) as check:
+        assert check.get_session(session_id).challenges == "Budget is tight!"
