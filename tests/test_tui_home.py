@@ -518,9 +518,7 @@ async def test_follow_up_archive_and_delete_from_home(db_path):
         await pilot.press("y")
         await pilot.pause()
     with SessionStore.open(db_path) as check:
-        assert [s.id for s in check.list_sessions(include_archived=True)] == [
-            quarter.session_id
-        ]
+        assert [s.id for s in check.list_sessions(include_archived=True)] == [quarter.session_id]
 
 
 async def test_filters_by_status_and_date_narrow_the_list_and_the_search(db_path):
@@ -530,13 +528,17 @@ async def test_filters_by_status_and_date_narrow_the_list_and_the_search(db_path
         old = store.create_session({"title": "Old co-op plan", "workshop_date": "2025-01-10"})
         new = store.create_session({"title": "New co-op plan", "workshop_date": "2026-06-01"})
         store.create_item(
-            new.id, "cadence",
+            new.id,
+            "cadence",
             {"segment": "champion", "report": "Pipeline wins", "frequency": "monthly"},
-            "person", "Dana",
+            "person",
+            "Dana",
         )
         assert old.id != new.id
     app = WorkshopApp(db_path=db_path, remember=False)
     async with app.run_test(size=(140, 40)) as pilot:
+        # The lists join the screen just after its first frame.
+        await _wait_for(pilot, lambda: app.screen.query("#sessions"))
         table = app.screen.query_one("#sessions", DataTable)
         await _wait_for(pilot, lambda: table.row_count == 2)
         await pilot.press("s")  # status: open (has drafts still open)

@@ -18,7 +18,7 @@ from sessions.text import clean_text
 
 from .screens.help import all_bindings
 from .screens.home import HomeScreen
-from .ui_state import THEMES, load_keymap, load_state, save_state
+from .ui_state import THEMES, config_path, load_keymap, load_state, save_state
 
 if TYPE_CHECKING:
     from .service import WorkshopService
@@ -31,6 +31,9 @@ PASTE_MAX = 100_000  # characters in one paste: a list of a thousand people fits
 
 class WorkshopApp(App[None]):
     TITLE = "Strategy Workshop"
+    # Home is the default screen (see get_default_screen), and Textual reads a screen's
+    # own CSS_PATH only when the screen is pushed: the app reads it instead.
+    CSS_PATH = "screens/home.tcss"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("question_mark", "help", "Keys", id="app.help"),
@@ -50,15 +53,24 @@ class WorkshopApp(App[None]):
         # Tests pass remember=False so they neither read nor write the user's preferences.
         self.remember = remember
 
+    def get_default_screen(self) -> Screen:
+        """Home is the base of the screen stack, composed with the app itself: pushed from
+        on_mount instead, its first frame would wait for a second compose and a refresh
+        tick (about 25 ms of start-up)."""
+        if self.remember and config_path().is_file():
+            # Before the screen exists, so its footer shows the user's keys from the start.
+            # Without a config file there is nothing to read (nor tomllib to load).
+            self.set_keymap(load_keymap())
+        return HomeScreen(self.service)
+
     def on_mount(self) -> None:
         if self.remember:
             state = load_state()
             if state.get("theme") in THEMES:
                 self.theme = state["theme"]
-            self.set_keymap(load_keymap())
-        home = HomeScreen(self.service)
-        self.push_screen(home)
         if self.service is None:
+            home = self.screen_stack[0]
+            assert isinstance(home, HomeScreen)
             # After the first frame: the screen must not wait for the database's imports.
             self.call_after_refresh(
                 lambda: self.run_worker(self._open_database(home), exit_on_error=False)

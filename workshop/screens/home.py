@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,10 @@ EMPTY_TEXT = (
 
 class HomeScreen(Screen[None]):
     CSS_PATH = "home.tcss"
+    # Straight to the list: the default ("*") would focus the search box first, and
+    # moving off it at mount restyles the box and the footer once more before the
+    # first frame.
+    AUTO_FOCUS = "#sessions"
     BINDINGS = [
         Binding("n", "new_session", "New", id="home.new"),
         Binding("o", "open_session", "Open", id="home.open"),
@@ -54,42 +59,63 @@ class HomeScreen(Screen[None]):
         self.include_archived = False
         self.status_filter: str | None = None  # open, approved or archived
         self.since: date | None = None
+        self.tables_ready = False  # the lists are mounted and have their columns
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home"):
             yield Input(placeholder="Search titles, people, notes…  ( / )", id="search")
-            yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-            yield DataTable(id="hits", cursor_type="row", zebra_stripes=True)
+            if self.service is not None:
+                yield from _tables()
             yield Static(EMPTY_TEXT, id="empty", markup=False)
             yield Static("", id="status", markup=False)
         yield Footer()
 
     def on_screen_resume(self) -> None:
+        _forget_closed_screens()
         # Back from a workshop: its counts and stage may have changed.
-        if self.service is not None and not self.query_one("#search", Input).value:
+        if self.tables_ready and not self.query_one("#search", Input).value:
             self.show_sessions()
 
     def on_mount(self) -> None:
+        if self.service is not None:
+            self._tables_mounted()
+            return
+        self.query_one("#empty").display = False
+        self._status("Opening the database…")
+        # The lists stay empty until the database is open, so they join just after the
+        # first frame, which then need not style and lay out two tables (about 8 ms).
+        self.call_after_refresh(self._add_tables)
+
+    async def _add_tables(self) -> None:
+        await self.query_one("#home").mount(*_tables(), before="#empty")
+        self._tables_mounted()
+
+    def _tables_mounted(self) -> None:
         self.query_one("#sessions", DataTable).add_columns(
             "Title", "Organisation", "Date", "Stage", "People", "Approved", "Open"
         )
         self.query_one("#hits", DataTable).add_columns("Session", "Found in", "Match")
-        self.query_one("#sessions", DataTable).focus()
-        if self.service is None:
-            self.query_one("#empty").display = False
-            self._status("Opening the database…")
-        else:
-            self.show_sessions()
+        self.tables_ready = True
+        if self.focused is None:  # not if the search box was chosen meanwhile
+            self.set_focus(self.query_one("#sessions", DataTable))
+        if self.service is not None:
+            self._fill()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.service is None and action not in ("focus_search", "clear_search"):
-            return None  # shown dimmed until the database is open
+        if action == "focus_search":
+            return True
+        if not self.tables_ready or (self.service is None and action != "clear_search"):
+            return None  # shown dimmed until the lists are in place and the database open
         return True
 
     def service_ready(self, service: WorkshopService) -> None:
         self.service = service
         self.refresh_bindings()
+        if self.tables_ready:  # else _tables_mounted fills them
+            self._fill()
+
+    def _fill(self) -> None:
         self.show_sessions()
         search = self.query_one("#search", Input).value
         if search:
@@ -165,7 +191,8 @@ class HomeScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
-        self._visible_table().focus()
+        if self.tables_ready:
+            self._visible_table().focus()
 
     def _visible_table(self) -> DataTable:
         hits = self.query_one("#hits", DataTable)
@@ -353,6 +380,27 @@ class HomeScreen(Screen[None]):
         if search.value:
             search.value = ""
         self.query_one("#sessions", DataTable).focus()
+
+
+def _forget_closed_screens() -> None:
+    """Let the widgets of closed screens go. Textual 8 caches a small style lookup with
+    lru_cache on an instance method, which keeps the last 1,024 widgets' render caches
+    alive after they are removed (Textualize/textual#6665): each visit to a large session
+    left 12-17 MB behind, so that memory grew with every session opened. The cache only
+    saves recomputing two styles."""
+    # A private part of Textual: should it move, the app is only as before, not broken.
+    with contextlib.suppress(ImportError, AttributeError):
+        from textual._styles_cache import StylesCache
+
+        StylesCache.get_inner_outer.cache_clear()
+
+
+def _tables() -> tuple[DataTable, DataTable]:
+    """The list of sessions and the list of search hits (shown one at a time)."""
+    return (
+        DataTable(id="sessions", cursor_type="row", zebra_stripes=True),
+        DataTable(id="hits", cursor_type="row", zebra_stripes=True),
+    )
 
 
 def _summary_cells(s: SessionSummary) -> list[Text]:
