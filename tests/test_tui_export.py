@@ -153,3 +153,41 @@ def test_title_slug():
     assert title_slug("☕☕") == "workshop"
     assert title_slug("../../etc/passwd") == "etc-passwd"
     assert len(title_slug("x" * 500)) == 60
+
+
+async def test_preview_draws_each_table_and_plain_list_as_one_widget():
+    """A long export stays light: tables and plain lists are one widget each, drawn
+    with their text; a list with a nested list keeps Textual's own widgets."""
+    from textual.app import App, ComposeResult
+    from textual.containers import VerticalScroll
+
+    from workshop.widgets.markdown_preview import (
+        MarkdownPreview,
+        PreviewBulletList,
+        PreviewOrderedList,
+        PreviewTable,
+    )
+
+    rows = "\n".join(f"| Outcome {n} | **{n * 10}** | `Q3` |" for n in range(30))
+    document = (
+        "# Plan\n\n| Result | Target | Due |\n|---|---|---|\n" + rows + "\n\n"
+        "- **Owner:** Priya\n- Second point\n\n1. First\n2. Second\n\n"
+        "- Outer\n  - Inner\n"
+    )
+
+    class Preview(App[None]):
+        def compose(self) -> ComposeResult:
+            with VerticalScroll():
+                yield MarkdownPreview(document, open_links=False)
+
+    app = Preview()
+    async with app.run_test(size=(100, 200)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(PreviewTable)
+        assert not table.children  # not a widget per cell
+        lists = list(app.screen.query(PreviewBulletList))
+        assert not lists[0].children and lists[1].children  # the nested one falls back
+        assert not app.screen.query_one(PreviewOrderedList).children
+        text = screen_text(app)
+        for shown in ("Outcome 29", "290", "Owner:", "Second point", "2. Second", "Inner"):
+            assert shown in text

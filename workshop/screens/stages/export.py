@@ -11,11 +11,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from sessions import StoreError
 
 from ...errors import WorkshopError
+from ...widgets.markdown_preview import MarkdownPreview
 from ..dialogs import ConfirmDialog, PromptDialog
 from .base import Saved, SaveFailed, StagePane
 
@@ -48,7 +49,9 @@ class ExportPane(StagePane):
     def compose(self) -> ComposeResult:
         yield Static("", id="export-status")
         with VerticalScroll(id="export-scroll"):
-            yield Markdown("", id="export-preview", open_links=False)
+            # Textual's Markdown widget, lightened: one widget per table and list, not one
+            # per cell and item (a 30-person export took 40 MB and a second to show).
+            yield MarkdownPreview("", id="export-preview", open_links=False)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._reload_if_shown)
@@ -64,7 +67,7 @@ class ExportPane(StagePane):
     def _show_preview(self) -> None:
         record = self.load()
         self.markdown_text = self.service.render_markdown(record, self.include_drafts)
-        self.query_one("#export-preview", Markdown).update(self.markdown_text)
+        self.query_one("#export-preview", MarkdownPreview).update(self.markdown_text)
         self._show_status()
         focused = self.app.focused
         if focused is None or self not in focused.ancestors_with_self:
