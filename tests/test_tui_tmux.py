@@ -127,3 +127,35 @@ def test_create_a_session_in_a_real_terminal(tmp_path: Path) -> None:
     with SessionStore.open(db_path) as store:
         sessions = store.list_sessions(include_archived=True)
     assert [s.title for s in sessions] == [TITLE]
+
+
+def test_a_key_pressed_before_the_database_is_open_is_not_lost(tmp_path: Path) -> None:
+    """The home screen shows before the database opens; `n` pressed at once still works."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed; this test drives the app in a real terminal")
+    workshop = Path(sys.executable).parent / "workshop"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path / "home"),
+        "XDG_DATA_HOME": str(tmp_path / "home" / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "home" / "config"),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+    }
+    terminal = Terminal(env)
+    try:
+        terminal.start(
+            f"{shlex.quote(str(workshop))} --db {shlex.quote(str(tmp_path / 'early.db'))}",
+            tmp_path / "exit-status",
+        )
+        end = time.monotonic() + DEADLINE
+        while SEARCH_HINT not in terminal.screen() and time.monotonic() < end:
+            time.sleep(0.005)  # the first frame: the database is still opening
+        terminal.keys("n")
+        terminal.wait_for("New workshop session")
+        terminal.keys("Escape")
+        terminal.wait_for(SEARCH_HINT, "No workshops yet.", absent=("New workshop session",))
+        terminal.keys("C-q")
+        assert terminal.wait_for_exit() == 0
+    finally:
+        terminal.kill()

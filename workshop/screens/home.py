@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -29,6 +31,20 @@ EMPTY_TEXT = (
     "Press n to start one: give it a title, then add the brief and the stakeholders.\n"
     "Or, from a shell: workshop new --from examples/brief.toml"
 )
+
+
+def _when_open(action: Callable[[HomeScreen], None]) -> Callable[[HomeScreen], None]:
+    """An action that needs the database: pressed before it is open (the first few tenths
+    of a second), it runs as soon as the list is filled; the last such key wins."""
+
+    @functools.wraps(action)
+    def run(screen: HomeScreen) -> None:
+        if screen.ready:
+            action(screen)
+        else:
+            screen._waiting = lambda: action(screen)
+
+    return run
 
 
 class HomeScreen(Screen[None]):
@@ -60,6 +76,7 @@ class HomeScreen(Screen[None]):
         self.status_filter: str | None = None  # open, approved or archived
         self.since: date | None = None
         self.tables_ready = False  # the lists are mounted and have their columns
+        self._waiting: Callable[[], None] | None = None  # a key pressed before that
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -102,11 +119,13 @@ class HomeScreen(Screen[None]):
         if self.service is not None:
             self._fill()
 
+    @property
+    def ready(self) -> bool:
+        return self.tables_ready and self.service is not None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "focus_search":
-            return True
-        if not self.tables_ready or (self.service is None and action != "clear_search"):
-            return None  # shown dimmed until the lists are in place and the database open
+        # Every key works from the first frame: one pressed while the database is still
+        # opening waits for it (see _when_open) instead of being dropped.
         return True
 
     def service_ready(self, service: WorkshopService) -> None:
@@ -120,6 +139,9 @@ class HomeScreen(Screen[None]):
         search = self.query_one("#search", Input).value
         if search:
             self.run_search(search)  # typed while the database was opening
+        if self._waiting is not None:
+            action, self._waiting = self._waiting, None
+            action()
 
     def show_sessions(self) -> None:
         summaries = self.service.list_filtered(PAGE_SIZE, **self._filters())
@@ -202,6 +224,7 @@ class HomeScreen(Screen[None]):
     def row_selected(self, event: DataTable.RowSelected) -> None:
         self.open_session(str(event.row_key.value))
 
+    @_when_open
     def action_open_session(self) -> None:
         session_id = self._selected()
         if session_id is not None:
@@ -224,6 +247,7 @@ class HomeScreen(Screen[None]):
             return
         self.app.push_screen(WorkshopScreen(self.service, session_id))
 
+    @_when_open
     def action_view_session(self) -> None:
         from .session_view import SessionViewScreen  # the Markdown widget loads on demand
 
@@ -237,6 +261,7 @@ class HomeScreen(Screen[None]):
             return
         self.app.push_screen(SessionViewScreen(self.service, record))
 
+    @_when_open
     def action_new_session(self) -> None:
         def created(session_id: str | None) -> None:
             if session_id:
@@ -255,6 +280,7 @@ class HomeScreen(Screen[None]):
 
     # Past sessions ------------------------------------------------------------------
 
+    @_when_open
     def action_follow_up(self) -> None:
         """Next quarter's workshop, starting from this one's approved strategy."""
         session_id = self._selected()
@@ -270,6 +296,7 @@ class HomeScreen(Screen[None]):
         self.notify(f"Follow-up created and saved: {child.title}")
         self.open_session(child.id)
 
+    @_when_open
     def action_changes(self) -> None:
         from .changes import ChangesScreen
 
@@ -284,6 +311,7 @@ class HomeScreen(Screen[None]):
         changes = self.service.changes_since_parent(session_id)
         self.app.push_screen(ChangesScreen(parent.title, session.title, changes))
 
+    @_when_open
     def action_archive(self) -> None:
         session_id = self._selected()
         if session_id is None:
@@ -319,11 +347,13 @@ class HomeScreen(Screen[None]):
         else:
             self.show_sessions()
 
+    @_when_open
     def action_cycle_status(self) -> None:
         order = [None, "open", "approved", "archived"]
         self.status_filter = order[(order.index(self.status_filter) + 1) % len(order)]
         self._refresh_list()
 
+    @_when_open
     def action_since(self) -> None:
         from .dialogs import PromptDialog
 
@@ -342,6 +372,7 @@ class HomeScreen(Screen[None]):
             PromptDialog("Sessions since (YYYY-MM-DD; empty for any date)", current), chosen
         )
 
+    @_when_open
     def action_toggle_archived(self) -> None:
         self.include_archived = not self.include_archived
         self._refresh_list()
@@ -351,6 +382,7 @@ class HomeScreen(Screen[None]):
             else "Archived sessions hidden."
         )
 
+    @_when_open
     def action_delete(self) -> None:
         from .dialogs import ConfirmDialog
 
@@ -379,7 +411,8 @@ class HomeScreen(Screen[None]):
         search = self.query_one("#search", Input)
         if search.value:
             search.value = ""
-        self.query_one("#sessions", DataTable).focus()
+        if self.tables_ready:
+            self.query_one("#sessions", DataTable).focus()
 
 
 def _forget_closed_screens() -> None:
