@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kill_workshop import WORKSHOP, KillCheckFailed, KillStats, check_file, run_cli
-from test_tui_tmux import Terminal
+from test_tui_tmux import Terminal, terminal_env
 
 from sessions import SessionStore
 
@@ -48,15 +48,7 @@ class TuiKillRun:
         self.stats = KillStats(driver="tui")
         created = run_cli("new", "--title", "Kill test workshop", db=self.db)
         self.session_id = created.stdout.split()[0]
-        self.env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(workdir / "home"),
-            "XDG_CONFIG_HOME": str(workdir / "home" / "config"),
-            "XDG_DATA_HOME": str(workdir / "home" / "data"),
-            "TERM": "xterm-256color",
-            "LANG": "C.UTF-8",
-            "LC_ALL": "C.UTF-8",
-        }
+        self.env = terminal_env(workdir)
 
     def run(self, kills: int) -> KillStats:
         for round_number in range(kills):

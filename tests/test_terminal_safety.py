@@ -12,23 +12,21 @@ import json
 import re
 import shlex
 import shutil
-import subprocess
 import time
 import unicodedata
 
 import pytest
 from drafting_helpers import make_session, use_test_server
 from llm_server import default_responder
-from test_no_key_leaks import ROOT, WORKSHOP, user_env, workshop
+from test_no_key_leaks import ROOT, WORKSHOP, run_workshop, workshop
 from test_tui_segmentation import open_segmentation
-from test_tui_tmux import Terminal
+from test_tui_tmux import Terminal, terminal_env
 from textual import events
 from textual.widgets import Input, TextArea
-from tui_helpers import screen_text
+from tui_helpers import screen_text, wait_for_preview
 
 from sessions import ItemKind, SessionStore
 from workshop.app import WorkshopApp
-from workshop.screens.request_preview import RequestPreviewDialog
 from workshop.screens.workshop_screen import WorkshopScreen
 from workshop.service import WorkshopService
 from workshop.widgets.stakeholder_entry import StakeholderEntry
@@ -74,10 +72,7 @@ async def test_the_rendered_screen_carries_no_control_characters(
     async with app.run_test(size=(140, 45)) as pilot:
         await open_segmentation(app, pilot, session_id)
         await pilot.press("d")
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, RequestPreviewDialog):
-                break
+        await wait_for_preview(pilot)
         screens.append(screen_text(app))  # the request preview shows the notes
         sampling = asyncio.create_task(sample_screens(app, screens))
         await pilot.press("enter")
@@ -137,7 +132,7 @@ def test_a_real_terminal_is_never_retitled_rung_or_cleared(llm_server, tmp_path)
         pytest.skip("tmux is not installed; this test drives the app in a real terminal")
     llm_server.responder = hostile_responder
     llm_server.token_rate = 20  # a few seconds of streaming to watch
-    env = user_env(tmp_path) | llm_server.env()
+    env = terminal_env(tmp_path) | llm_server.env()
     db = tmp_path / "w.db"
     session_id = workshop(
         env, "--db", str(db), "new", "--from", str(ROOT / "examples" / "brief.toml"), cwd=tmp_path
@@ -199,24 +194,14 @@ def test_the_cli_prints_no_control_characters_from_the_endpoint(llm_server, tmp_
     """`doctor` quotes what the endpoint says (model names, errors); `draft` its failures."""
     llm_server.models = [f"test-model{HOSTILE}", "test-model"]
     llm_server.add_fault("refusal", times=None, message=f"No{HOSTILE} thanks")
-    env = user_env(tmp_path) | llm_server.env(model="not-offered")
-    doctor = subprocess.run(
-        [str(WORKSHOP), "--db", str(tmp_path / "w.db"), "doctor"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    env = terminal_env(tmp_path) | llm_server.env(model="not-offered")
+    doctor = run_workshop(env, "--db", str(tmp_path / "w.db"), "doctor", cwd=tmp_path)
     assert "is not offered" in doctor.stdout + doctor.stderr
     env |= {"WORKSHOP_MODEL": "test-model"}
     with SessionStore.open(tmp_path / "w.db") as store:
         session_id = make_session(store, 1)
-    draft = subprocess.run(
-        [str(WORKSHOP), "--db", str(tmp_path / "w.db"), "draft", session_id, "segmentation"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
+    draft = run_workshop(
+        env, "--db", str(tmp_path / "w.db"), "draft", session_id, "segmentation", cwd=tmp_path
     )
     assert "declined to draft" in draft.stderr and "No thanks" in draft.stderr
     for output in (doctor.stdout, doctor.stderr, draft.stdout, draft.stderr):

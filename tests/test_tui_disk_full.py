@@ -45,6 +45,15 @@ def seed(db_path) -> tuple[str, str]:
     return session.id, item.id
 
 
+async def add_and_leave(pilot, area: TextArea, key: str) -> None:
+    """Type at the end of a text box, then leave it: leaving saves what it holds."""
+    area.focus()
+    area.move_cursor(area.document.end)
+    await pilot.press(key)
+    pilot.app.screen.set_focus(None)
+    await pilot.pause(0.6)  # past the autosave's pause
+
+
 async def open_stage(app, pilot, session_id: str, key: str) -> None:
     await app.push_screen(WorkshopScreen(app.service, session_id))
     await pilot.pause()
@@ -102,11 +111,7 @@ async def test_brief_notes_typed_on_a_full_disk_say_not_saved_and_save_when_ther
             assert check.get_session(session_id).challenges == "Budget"
 
         free_the_disk(app.service.store)
-        area.focus()
-        area.move_cursor(area.document.end)
-        await pilot.press("!")
-        app.screen.set_focus(None)
-        await pilot.pause(0.6)
+        await add_and_leave(pilot, area, "!")
         assert "✓ saved" in screen_text(app)
     with SessionStore.open(db_path) as check:
         assert check.get_session(session_id).challenges == LONG + "!"
@@ -154,11 +159,7 @@ async def test_a_read_only_database_says_so_and_the_same_edit_saves_once_it_is_w
             assert area.text == "Budget is tight"  # on screen, to retry
 
             lock.close()  # someone makes the file writable; the app was never restarted
-            area.focus()
-            area.move_cursor(area.document.end)
-            await pilot.press("!")
-            app.screen.set_focus(None)
-            await pilot.pause(0.6)
+            await add_and_leave(pilot, area, "!")
             assert "✓ saved" in screen_text(app)
     with SessionStore.open(db_path) as check:
         assert check.get_session(session_id).challenges == "Budget is tight!"

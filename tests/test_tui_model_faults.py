@@ -9,11 +9,11 @@ from __future__ import annotations
 import pytest
 from drafting_helpers import make_session, schema_following_responder, use_test_server
 from llm_server import LLMServer
-from test_tui_segmentation import cards, draft_all, open_segmentation
+from test_tui_segmentation import cards, draft_all, open_segmentation, start_drafting_until
+from tui_helpers import send_preview
 
 from sessions import ItemKind, SessionStore, Status
 from workshop.app import WorkshopApp
-from workshop.screens.request_preview import RequestPreviewDialog
 from workshop.service import WorkshopService
 from workshop.widgets.assignment_card import AssignmentCard
 
@@ -40,13 +40,11 @@ async def retry_card(app, pilot, card: AssignmentCard) -> None:
     await pilot.press("g")
     await pilot.pause()
     await pilot.press("enter")
-    for _ in range(50):
-        await pilot.pause(0.05)
-        if isinstance(app.screen, RequestPreviewDialog):
-            break
-    await pilot.press("enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await send_preview(pilot)
+
+
+def every_card_drafted(app) -> bool:
+    return all(c.item and not c.state.error for c in cards(app))
 
 
 def card_text(card: AssignmentCard) -> str:
@@ -82,8 +80,7 @@ async def test_each_fault_marks_its_card_and_a_retry_succeeds_after_recovery(
         llm_server.clear_faults()  # the server recovers
         failed_card = next(c for c in cards(app) if c.person.name == HIT)
         await retry_card(app, pilot, failed_card)
-        assert all(c.item for c in cards(app))
-        assert not any(c.state.error for c in cards(app))
+        assert every_card_drafted(app)
     with SessionStore.open(db_path) as check:
         assert len(check.load_session(session_id).items_of(ItemKind.SEGMENTATION)) == 4
 
@@ -106,8 +103,7 @@ async def test_a_refused_connection_fails_every_card_then_retry_works_when_it_is
 
         with LLMServer(port=port, api_key=server.api_key) as back:
             await draft_all(app, pilot)  # d drafts everyone not settled yet
-            assert all(c.item for c in cards(app))
-            assert not any(c.state.error for c in cards(app))
+            assert every_card_drafted(app)
             assert len(back.chat_requests) == 3
 
 
@@ -123,8 +119,7 @@ async def test_an_endpoint_without_json_schema_still_drafts_every_card(
     async with app.run_test(size=(140, 45)) as pilot:
         await open_segmentation(app, pilot, session_id)
         await draft_all(app, pilot)
-        assert all(c.item for c in cards(app))
-        assert not any(c.state.error for c in cards(app))
+        assert every_card_drafted(app)
     formats = {(r.body.get("response_format") or {}).get("type") for r in llm_server.chat_requests}
     assert formats == {"json_schema", "json_object"}  # asked once, then JSON mode
 
@@ -139,16 +134,7 @@ async def test_the_board_stays_usable_while_one_draft_hangs(
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=(140, 45)) as pilot:
         await open_segmentation(app, pilot, session_id)
-        await pilot.press("d")
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, RequestPreviewDialog):
-                break
-        await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if sum(1 for c in cards(app) if c.item) == 2:
-                break
+        await start_drafting_until(app, pilot, finished=2)
         # Still drafting Person 01; the room approves a finished card meanwhile.
         done = next(c for c in cards(app) if c.item)
         done.focus()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from drafting_helpers import make_session, use_test_server
+from tui_helpers import send_preview, wait_for_preview
 
 from sessions import ItemKind, Origin, SessionStore, Status
 from workshop.app import WorkshopApp
-from workshop.screens.request_preview import RequestPreviewDialog
 from workshop.screens.workshop_screen import WorkshopScreen
 from workshop.service import WorkshopService
 from workshop.widgets.assignment_card import AssignmentCard
@@ -23,14 +23,18 @@ async def open_segmentation(app, pilot, session_id):
 
 async def draft_all(app, pilot):
     await pilot.press("d")
-    for _ in range(50):
-        await pilot.pause(0.05)
-        if isinstance(app.screen, RequestPreviewDialog):
-            break
-    assert isinstance(app.screen, RequestPreviewDialog)
+    await send_preview(pilot)
+
+
+async def start_drafting_until(app, pilot, finished: int) -> None:
+    """Draft all and send; return while drafting goes on, once `finished` cards are in."""
+    await pilot.press("d")
+    await wait_for_preview(pilot)
     await pilot.press("enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if sum(1 for c in cards(app) if c.item) == finished:
+            break
 
 
 def cards(app) -> list[AssignmentCard]:
@@ -97,13 +101,7 @@ async def test_regenerate_with_guidance_keeps_the_persons_edit(
         await pilot.press("g")
         await pilot.pause()
         await pilot.press(*"more sceptical", "enter")
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, RequestPreviewDialog):
-                break
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await send_preview(pilot)
     with SessionStore.open(db_path) as check:
         items = check.load_session(session_id).items_of(ItemKind.SEGMENTATION)
         assert len(items) == 2
@@ -145,16 +143,7 @@ async def test_escape_cancels_a_running_draft_and_keeps_finished_ones(
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=(140, 45)) as pilot:
         await open_segmentation(app, pilot, session_id)
-        await pilot.press("d")
-        for _ in range(50):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, RequestPreviewDialog):
-                break
-        await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if sum(1 for c in cards(app) if c.item) == 1:
-                break
+        await start_drafting_until(app, pilot, finished=1)
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -20,6 +20,26 @@ TITLE = "Tmux smoke workshop"
 SEARCH_HINT = "Search titles, people, notes"  # only the home screen shows it
 
 
+def terminal_env(root: Path) -> dict[str, str]:
+    """A person's shell: a terminal, UTF-8, and a home and XDG folders of its own under
+    root, so no real user data, config or model key is seen."""
+    home = root / "home"
+    (root / "runtime").mkdir(mode=0o700, exist_ok=True)
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "XDG_RUNTIME_DIR": str(root / "runtime"),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "SHELL": "/bin/sh",
+    }
+
+
 class Terminal:
     """One tmux session on a private tmux server (-L), so no user's tmux is touched."""
 
@@ -84,22 +104,7 @@ def test_create_a_session_in_a_real_terminal(tmp_path: Path) -> None:
     workshop = Path(sys.executable).parent / "workshop"
     assert workshop.exists(), f"the workshop command is not installed next to {sys.executable}"
     db_path = tmp_path / "tmux.db"
-    home = tmp_path / "home"
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_CACHE_HOME": str(home / "cache"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "XDG_RUNTIME_DIR": str(tmp_path / "runtime"),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-        "SHELL": "/bin/sh",
-    }
-    (tmp_path / "runtime").mkdir(mode=0o700)
-    terminal = Terminal(env)
+    terminal = Terminal(terminal_env(tmp_path))
     try:
         terminal.start(
             f"{shlex.quote(str(workshop))} --db {shlex.quote(str(db_path))}",
@@ -134,15 +139,7 @@ def test_a_key_pressed_before_the_database_is_open_is_not_lost(tmp_path: Path) -
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed; this test drives the app in a real terminal")
     workshop = Path(sys.executable).parent / "workshop"
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path / "home"),
-        "XDG_DATA_HOME": str(tmp_path / "home" / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "home" / "config"),
-        "TERM": "xterm-256color",
-        "LANG": "C.UTF-8",
-    }
-    terminal = Terminal(env)
+    terminal = Terminal(terminal_env(tmp_path))
     try:
         terminal.start(
             f"{shlex.quote(str(workshop))} --db {shlex.quote(str(tmp_path / 'early.db'))}",

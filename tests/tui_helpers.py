@@ -162,12 +162,17 @@ async def wait_for(pilot: Pilot, condition, tries: int = 100) -> bool:
     return bool(condition())
 
 
-async def send_preview(pilot: Pilot) -> None:
-    """Answer the request preview with Enter (send), then let the drafting worker finish."""
+async def wait_for_preview(pilot: Pilot) -> None:
+    """Until the request preview (what will be sent to the model) is on screen."""
     from workshop.screens.request_preview import RequestPreviewDialog
 
+    assert await wait_for(pilot, lambda: isinstance(pilot.app.screen, RequestPreviewDialog))
+
+
+async def send_preview(pilot: Pilot) -> None:
+    """Answer the request preview with Enter (send), then let the drafting worker finish."""
     app = pilot.app
-    assert await wait_for(pilot, lambda: isinstance(app.screen, RequestPreviewDialog))
+    await wait_for_preview(pilot)
     await pilot.press("enter")
     await app.workers.wait_for_complete()
     await pilot.pause()

@@ -123,9 +123,10 @@ def _list_grid(block: MarkdownBlock, items: list[tuple[str, list[Content]]]) -> 
     return grid
 
 
-class PreviewBulletList(MarkdownBulletList):
-    COMPONENT_CLASSES = MarkdownBlock.COMPONENT_CLASSES | {"preview-list--bullet"}
-    DEFAULT_CSS = _BULLET_CSS.format(name="PreviewBulletList")
+class _OneWidgetList:
+    """What both kinds of list share: plain items drawn as one grid, else Textual's own.
+    A subclass says how its items are marked (a bullet, a number)."""
+
     _items: list[tuple[str, list[Content]]] | None = None
 
     def compose(self) -> ComposeResult:
@@ -133,23 +134,29 @@ class PreviewBulletList(MarkdownBulletList):
         if items is None:
             yield from super().compose()
             return
-        self._items = [(item.bullet, _paragraphs(item)) for item in items]
+        self._items = list(zip(self._marks(items), map(_paragraphs, items), strict=True))
         self._blocks.clear()
+
+    def _marks(self, items: list[MarkdownBlock]) -> list[str]:
+        raise NotImplementedError
 
     def render(self) -> RenderableType:
         return super().render() if self._items is None else _list_grid(self, self._items)
 
 
-class PreviewOrderedList(MarkdownOrderedList):
+class PreviewBulletList(_OneWidgetList, MarkdownBulletList):
+    COMPONENT_CLASSES = MarkdownBlock.COMPONENT_CLASSES | {"preview-list--bullet"}
+    DEFAULT_CSS = _BULLET_CSS.format(name="PreviewBulletList")
+
+    def _marks(self, items: list[MarkdownBlock]) -> list[str]:
+        return [item.bullet for item in items]
+
+
+class PreviewOrderedList(_OneWidgetList, MarkdownOrderedList):
     COMPONENT_CLASSES = MarkdownBlock.COMPONENT_CLASSES | {"preview-list--bullet"}
     DEFAULT_CSS = _BULLET_CSS.format(name="PreviewOrderedList")
-    _items: list[tuple[str, list[Content]]] | None = None
 
-    def compose(self) -> ComposeResult:
-        items = _plain_items(self._blocks)
-        if items is None:
-            yield from super().compose()
-            return
+    def _marks(self, items: list[MarkdownBlock]) -> list[str]:
         try:
             start = int(items[0].bullet) if items else 1
         except ValueError:
@@ -157,14 +164,7 @@ class PreviewOrderedList(MarkdownOrderedList):
         # Numbered as Textual numbers them: right-aligned, one space before.
         numbers = [f"{number}. " for number in range(start, start + len(items))]
         width = max((len(number) for number in numbers), default=0) + 1
-        self._items = [
-            (number.rjust(width), _paragraphs(item))
-            for number, item in zip(numbers, items, strict=True)
-        ]
-        self._blocks.clear()
-
-    def render(self) -> RenderableType:
-        return super().render() if self._items is None else _list_grid(self, self._items)
+        return [number.rjust(width) for number in numbers]
 
 
 class MarkdownPreview(Markdown):
