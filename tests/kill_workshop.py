@@ -111,7 +111,10 @@ def check_file(db_path: Path, context: str) -> None:
     from sessions.bodies import body_text, validate_body
     from sessions.models import ItemKind
 
-    conn = sqlite3.connect(db_path, timeout=10)
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return  # killed before the file or its schema was written: nothing to lose yet
+    # mode=rw: the checker must never create the file itself (with its own permissions).
+    conn = sqlite3.connect(f"file:{db_path}?mode=rw", uri=True, timeout=10)
     try:
         problems = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         if problems != ["ok"]:
