@@ -37,8 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from kill_store import StoreKillRun  # noqa: E402
 from kill_tui import TuiKillRun  # noqa: E402
-from kill_workshop import CliKillRun, KillCheckFailed, StoreKillRun  # noqa: E402
+from kill_workshop import CliKillRun, KillCheckFailed  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

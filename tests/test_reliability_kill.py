@@ -13,8 +13,9 @@ import random
 import shutil
 
 import pytest
+from kill_store import StoreKillRun
 from kill_tui import TuiKillRun
-from kill_workshop import CliKillRun, StoreKillRun
+from kill_workshop import CliKillRun
 
 KILLS = 8
 TUI_KILLS = 3  # each round starts the app in a terminal: a few seconds apiece
