@@ -54,7 +54,6 @@ import argparse
 import contextlib
 import itertools
 import json
-import re
 import select
 import socket
 import sys
@@ -62,11 +61,19 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from llm_faults import (
+    CHAT_PATH,
+    FAULT_KINDS,
+    Fault,
+    RecordedRequest,
+    _messages_text,
+    _wants_json_schema,
+)
+from schema_examples import example_from_schema
 
 __all__ = [
     "CHAT_PATH",
@@ -82,22 +89,7 @@ __all__ = [
     "refused_port",
 ]
 
-CHAT_PATH = "/v1/chat/completions"
 MODELS_PATH = "/v1/models"
-
-FAULT_KINDS = frozenset(
-    {
-        "timeout",
-        "rate_limit",
-        "server_error",
-        "malformed_json",
-        "schema_invalid",
-        "truncated",
-        "refusal",
-        "drop_stream",
-        "reject_json_schema",
-    }
-)
 
 REFUSAL_TEXT = "I can't help with that."
 JSON_SCHEMA_UNSUPPORTED = (
@@ -109,322 +101,8 @@ _HOLD_DEFAULT_SECONDS = 120.0
 
 
 # ---------------------------------------------------------------------------
-# Faults
+# Answers (example_from_schema lives in schema_examples.py)
 # ---------------------------------------------------------------------------
-
-
-class Fault:
-    """One fault rule.
-
-    ``kind``: one of :data:`FAULT_KINDS`.
-    ``times``: how many matching requests it hits before it is used up (``None``: all).
-    ``match``: a substring that must appear in the request's messages text.
-    ``params`` by kind:
-
-    - ``timeout``: ``seconds`` (default 120) to hold the request without answering;
-      the hold ends early when the client goes away or the server stops; if the client is
-      still there afterwards, the normal answer follows (a very slow server).
-      ``after_chunks=N`` (streaming only): send the role chunk and N content chunks first,
-      then stall.
-    - ``rate_limit``: ``retry_after`` seconds (default 1; floats allowed, the openai client
-      honours them), sent as ``Retry-After``.
-    - ``server_error``: ``status`` (default 500), ``message``, optional ``retry_after``.
-    - ``malformed_json`` / ``truncated``: ``content`` to send instead of the normal answer
-      cut half-way.
-    - ``schema_invalid``: ``content`` (default ``{"unexpected": true}``).
-    - ``refusal``: ``message`` (default ``"I can't help with that."``).
-    - ``drop_stream``: ``chunks`` content chunks sent before the connection is cut
-      (default 2); a non-streaming request is cut before any response.
-    - ``reject_json_schema``: hits only requests that ask for ``json_schema``.
-
-    Any kind also accepts ``path`` (default ``/v1/chat/completions``); ``timeout``,
-    ``rate_limit``, ``server_error`` and ``drop_stream`` can be aimed at ``/v1/models``.
-    """
-
-    def __init__(
-        self, kind: str, times: int | None = 1, match: str | None = None, **params: Any
-    ) -> None:
-        if kind not in FAULT_KINDS:
-            raise ValueError(f"unknown fault kind {kind!r}; expected one of {sorted(FAULT_KINDS)}")
-        if times is not None and times < 1:
-            raise ValueError("times must be >= 1 or None")
-        self.kind = kind
-        self.times = times
-        self.match = match
-        self.params = params
-        self.path: str = params.pop("path", CHAT_PATH)
-        self.hits = 0
-
-    @property
-    def remaining(self) -> int | None:
-        return None if self.times is None else max(self.times - self.hits, 0)
-
-    @property
-    def used_up(self) -> bool:
-        return self.times is not None and self.hits >= self.times
-
-    def _applies(self, path: str, body: dict[str, Any] | None, text: str) -> bool:
-        if self.used_up or path != self.path:
-            return False
-        if self.match is not None and self.match not in text:
-            return False
-        return not (self.kind == "reject_json_schema" and not _wants_json_schema(body))
-
-    def __repr__(self) -> str:
-        extra = "".join(f", {k}={v!r}" for k, v in self.params.items())
-        return (
-            f"Fault({self.kind!r}, times={self.times!r}, match={self.match!r}{extra}; "
-            f"hits={self.hits})"
-        )
-
-
-# ---------------------------------------------------------------------------
-# Records
-# ---------------------------------------------------------------------------
-
-
-@dataclass
-class RecordedRequest:
-    """What the server saw and did for one HTTP request.
-
-    Times are ``time.monotonic()`` values; header names are lower-case.
-    """
-
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: dict[str, Any] | None
-    start: float
-    end: float | None = None
-    status: int | None = None
-    streamed: bool = False
-    fault: str | None = None
-    fault_rule: Fault | None = None
-    headers_sent_at: float | None = None
-    chunk_times: list[float] = field(default_factory=list)
-    content: str | None = None
-    finish_reason: str | None = None
-    error: str | None = None
-    client_disconnected: bool = False
-
-    @property
-    def finished(self) -> bool:
-        return self.end is not None
-
-    @property
-    def model(self) -> str | None:
-        return (self.body or {}).get("model")
-
-    @property
-    def messages(self) -> list[dict[str, Any]]:
-        return list((self.body or {}).get("messages") or [])
-
-    @property
-    def messages_text(self) -> str:
-        return _messages_text(self.body)
-
-    @property
-    def response_format_type(self) -> str | None:
-        rf = (self.body or {}).get("response_format")
-        return rf.get("type") if isinstance(rf, dict) else None
-
-
-def _messages_text(body: dict[str, Any] | None) -> str:
-    parts: list[str] = []
-    for message in (body or {}).get("messages") or []:
-        if not isinstance(message, dict):
-            continue
-        content = message.get("content")
-        if isinstance(content, str):
-            parts.append(content)
-        elif isinstance(content, list):
-            for part in content:
-                if isinstance(part, dict) and isinstance(part.get("text"), str):
-                    parts.append(part["text"])
-    return "\n".join(parts)
-
-
-def _wants_json_schema(body: dict[str, Any] | None) -> bool:
-    rf = (body or {}).get("response_format")
-    return isinstance(rf, dict) and rf.get("type") == "json_schema"
-
-
-# ---------------------------------------------------------------------------
-# Answers
-# ---------------------------------------------------------------------------
-
-
-def _humanize(name: str | None) -> str:
-    if not name:
-        return "text"
-    words = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name).replace("_", " ").replace("-", " ")
-    return " ".join(words.split()).lower() or "text"
-
-
-def _resolve_ref(ref: str, root: dict[str, Any]) -> dict[str, Any]:
-    if not ref.startswith("#"):
-        raise ValueError(f"only local $ref supported, got {ref!r}")
-    node: Any = root
-    for token in ref.lstrip("#").strip("/").split("/"):
-        if not token:
-            continue
-        token = token.replace("~1", "/").replace("~0", "~")
-        node = node[int(token)] if isinstance(node, list) else node[token]
-    return node
-
-
-def _example_string(schema: dict[str, Any], name: str | None) -> str:
-    fmt = schema.get("format")
-    by_format = {
-        "date": "2025-01-31",
-        "date-time": "2025-01-31T09:00:00Z",
-        "time": "09:00:00",
-        "email": "someone@example.com",
-        "uri": "https://example.com/",
-        "url": "https://example.com/",
-        "uuid": "00000000-0000-4000-8000-000000000000",
-        "duration": "P30D",
-    }
-    text = by_format.get(fmt or "") or f"Example {_humanize(name)}"
-    min_len = schema.get("minLength")
-    max_len = schema.get("maxLength")
-    if isinstance(min_len, int) and len(text) < min_len:
-        text = text + "x" * (min_len - len(text))
-    if isinstance(max_len, int) and len(text) > max_len:
-        text = text[:max_len]
-    return text
-
-
-def _example_number(schema: dict[str, Any], integer: bool) -> int | float:
-    def bound(key: str) -> float | None:
-        value = schema.get(key)
-        is_number = isinstance(value, int | float) and not isinstance(value, bool)
-        return float(value) if is_number else None
-
-    low, high = bound("minimum"), bound("maximum")
-    xlow, xhigh = bound("exclusiveMinimum"), bound("exclusiveMaximum")
-    step = 1.0 if integer else 0.5
-    value = 1.0
-    if low is not None:
-        value = max(value, low)
-    if xlow is not None and value <= xlow:
-        value = xlow + step
-    if high is not None:
-        value = min(value, high)
-    if xhigh is not None and value >= xhigh:
-        floor = xlow if xlow is not None else low
-        value = xhigh - 1 if integer or floor is None else (floor + xhigh) / 2
-    multiple = bound("multipleOf")
-    if multiple:
-        value = multiple * max(1, round(value / multiple))
-    return int(value) if integer else value
-
-
-def example_from_schema(
-    schema: dict[str, Any],
-    root: dict[str, Any] | None = None,
-    name: str | None = None,
-    _depth: int = 0,
-) -> Any:
-    """Generate a JSON instance that validates against ``schema``.
-
-    Handles object/properties/required, ``$ref`` + ``$defs``/``definitions``, ``anyOf`` /
-    ``oneOf`` (the first non-null branch), ``allOf``, ``enum``, ``const``, type lists,
-    string (formats, lengths), integer/number (bounds), boolean, null, arrays (one item,
-    or ``minItems``), ``prefixItems`` and nested objects. Strings are mildly meaningful:
-    ``"Example <property name>"``.
-    """
-    root = schema if root is None else root
-    if not isinstance(schema, dict):  # `true` / `{}` schemas
-        return f"Example {_humanize(name)}"
-    deep = _depth > 12
-
-    if "$ref" in schema:
-        target = _resolve_ref(schema["$ref"], root)
-        if not name:
-            name = schema["$ref"].rsplit("/", 1)[-1]
-        return example_from_schema(target, root, name, _depth + 1)
-    if "const" in schema:
-        return schema["const"]
-    if isinstance(schema.get("enum"), list) and schema["enum"]:
-        return schema["enum"][0]
-    for key in ("anyOf", "oneOf"):
-        branches = schema.get(key)
-        if isinstance(branches, list) and branches:
-            non_null = [
-                b for b in branches if not (isinstance(b, dict) and b.get("type") == "null")
-            ]
-            if deep and len(non_null) < len(branches):
-                return None
-            return example_from_schema((non_null or branches)[0], root, name, _depth + 1)
-    if isinstance(schema.get("allOf"), list) and schema["allOf"]:
-        merged: dict[str, Any] = {}
-        for part in schema["allOf"]:
-            if isinstance(part, dict) and "$ref" in part:
-                part = _resolve_ref(part["$ref"], root)
-            if not isinstance(part, dict):
-                continue
-            for key, value in part.items():
-                if key == "properties":
-                    merged.setdefault("properties", {}).update(value)
-                elif key == "required":
-                    merged.setdefault("required", []).extend(value)
-                else:
-                    merged.setdefault(key, value)
-        rest = {k: v for k, v in schema.items() if k != "allOf"}
-        return example_from_schema({**merged, **rest}, root, name, _depth + 1)
-
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        non_null_kinds = [k for k in kind if k != "null"]
-        if deep and "null" in kind:
-            return None
-        kind = non_null_kinds[0] if non_null_kinds else "null"
-    if kind is None:
-        if "properties" in schema:
-            kind = "object"
-        elif "items" in schema or "prefixItems" in schema:
-            kind = "array"
-        elif "examples" in schema and schema["examples"]:
-            return schema["examples"][0]
-        else:
-            kind = "string"
-
-    if kind == "object":
-        result: dict[str, Any] = {}
-        properties = schema.get("properties") or {}
-        required = schema.get("required") or []
-        for prop, sub in properties.items():
-            if deep and prop not in required:
-                continue
-            result[prop] = example_from_schema(sub, root, prop, _depth + 1)
-        return result
-    if kind == "array":
-        prefix = schema.get("prefixItems")
-        if isinstance(prefix, list):
-            return [example_from_schema(s, root, name, _depth + 1) for s in prefix]
-        min_items = schema.get("minItems", 0) or 0
-        max_items = schema.get("maxItems")
-        count = max(1, min_items)
-        if isinstance(max_items, int):
-            count = min(count, max_items)
-        if deep:
-            count = min_items
-        item_schema = schema.get("items", {})
-        if count and item_schema is False:
-            return []
-        return [example_from_schema(item_schema, root, name, _depth + 1) for _ in range(count)]
-    if kind == "string":
-        return _example_string(schema, name)
-    if kind == "integer":
-        return _example_number(schema, integer=True)
-    if kind == "number":
-        return _example_number(schema, integer=False)
-    if kind == "boolean":
-        return True
-    if kind == "null":
-        return None
-    raise ValueError(f"unsupported schema type {kind!r}")
 
 
 def default_responder(body: dict[str, Any]) -> str:
