@@ -60,10 +60,6 @@ class TuiKillRun:
         context = f"tui kill {number + 1} (seed {self.seed})"
         terminal = Terminal(self.env)
         try:
-            terminal.start(
-                f"exec {shlex.quote(str(WORKSHOP))} --db {shlex.quote(str(self.db))}",
-                self.workdir / "exit-status",
-            )
             self._open_register(terminal, context)
             pid = int(terminal.tmux("display", "-p", "-t", terminal.name, "#{pane_pid}").stdout)
             delay = self.random.uniform(0.0, 1.5)
@@ -91,6 +87,12 @@ class TuiKillRun:
         )
 
     def _open_register(self, terminal: Terminal, context: str) -> None:
+        """Start the app (exec: the pane's process is the app, to kill) and go to the
+        register's entry line."""
+        terminal.start(
+            f"exec {shlex.quote(str(WORKSHOP))} --db {shlex.quote(str(self.db))}",
+            self.workdir / "exit-status",
+        )
         try:
             terminal.wait_for("Kill test workshop", "1 session")
             terminal.keys("Enter")
@@ -123,10 +125,6 @@ class TuiKillRun:
             count = len(store.load_session(self.session_id).stakeholders)
         terminal = Terminal(self.env)
         try:
-            terminal.start(
-                f"{shlex.quote(str(WORKSHOP))} --db {shlex.quote(str(self.db))}",
-                self.workdir / "exit-status",
-            )
             self._open_register(terminal, context)
             terminal.wait_for(f"{count} people")
             terminal.keys("C-q")

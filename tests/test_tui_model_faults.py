@@ -34,6 +34,13 @@ FAULTS = [
 ]
 
 
+def app_with_people(db_path, count: int) -> tuple[WorkshopApp, str]:
+    """A session of `count` people in the database, and the app on that database."""
+    with SessionStore.open(db_path) as store:
+        session_id = make_session(store, count)
+    return WorkshopApp(WorkshopService.open(db_path), remember=False), session_id
+
+
 async def retry_card(app, pilot, card: AssignmentCard) -> None:
     """What the card's hint says: focus it, g, an empty line of guidance, send."""
     card.focus()
@@ -58,10 +65,8 @@ async def test_each_fault_marks_its_card_and_a_retry_succeeds_after_recovery(
     db_path, llm_server, tmp_path, monkeypatch, kind, params, message, profile
 ):
     use_test_server(llm_server, tmp_path, monkeypatch, **profile)
-    with SessionStore.open(db_path) as store:
-        session_id = make_session(store, 4)
     llm_server.add_fault(kind, times=None, match=f"name: {HIT}", **params)
-    app = WorkshopApp(WorkshopService.open(db_path), remember=False)
+    app, session_id = app_with_people(db_path, 4)
     async with app.run_test(size=(140, 45)) as pilot:
         await open_segmentation(app, pilot, session_id)
         await draft_all(app, pilot)
@@ -92,9 +97,7 @@ async def test_a_refused_connection_fails_every_card_then_retry_works_when_it_is
     port = server.port
     use_test_server(server, tmp_path, monkeypatch)
     server.stop()  # nothing listens on the configured port now
-    with SessionStore.open(db_path) as store:
-        session_id = make_session(store, 3)
-    app = WorkshopApp(WorkshopService.open(db_path), remember=False)
+    app, session_id = app_with_people(db_path, 3)
     async with app.run_test(size=(140, 45)) as pilot:
         await open_segmentation(app, pilot, session_id)
         await draft_all(app, pilot)
@@ -113,9 +116,7 @@ async def test_an_endpoint_without_json_schema_still_drafts_every_card(
     use_test_server(llm_server, tmp_path, monkeypatch)
     llm_server.supports_json_schema = False
     llm_server.responder = schema_following_responder
-    with SessionStore.open(db_path) as store:
-        session_id = make_session(store, 3)
-    app = WorkshopApp(WorkshopService.open(db_path), remember=False)
+    app, session_id = app_with_people(db_path, 3)
     async with app.run_test(size=(140, 45)) as pilot:
         await open_segmentation(app, pilot, session_id)
         await draft_all(app, pilot)
@@ -128,10 +129,8 @@ async def test_the_board_stays_usable_while_one_draft_hangs(
     db_path, llm_server, tmp_path, monkeypatch
 ):
     use_test_server(llm_server, tmp_path, monkeypatch)
-    with SessionStore.open(db_path) as store:
-        session_id = make_session(store, 3)
     llm_server.add_fault("timeout", times=None, match=f"name: {HIT}", seconds=30)
-    app = WorkshopApp(WorkshopService.open(db_path), remember=False)
+    app, session_id = app_with_people(db_path, 3)
     async with app.run_test(size=(140, 45)) as pilot:
         await open_segmentation(app, pilot, session_id)
         await start_drafting_until(app, pilot, finished=2)

@@ -123,11 +123,6 @@ class HomeScreen(Screen[None]):
     def ready(self) -> bool:
         return self.tables_ready and self.service is not None
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Every key works from the first frame: one pressed while the database is still
-        # opening waits for it (see _when_open) instead of being dropped.
-        return True
-
     def service_ready(self, service: WorkshopService) -> None:
         self.service = service
         self.refresh_bindings()

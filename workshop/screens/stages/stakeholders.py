@@ -67,7 +67,6 @@ class StakeholdersPane(StagePane):
         self._names: dict[str, str] | None = None
         self._unsaved_edits: dict[str, dict[str, Any]] = {}  # person id → typed, not saved
         self._unsaved_lines = ""  # a list closed without adding it
-        self._last_error = ""  # why the last line could not be added
         self._last_csv = ""
 
     def compose(self) -> ComposeResult:
@@ -239,13 +238,14 @@ class StakeholdersPane(StagePane):
         if not text.strip():
             self.show_message("Type a name first: Name, Role, Team, notes…", "error")
             return
-        if self._add_lines(text):
-            self._give_back(text)
+        error = self._add_lines(text)
+        if error:
+            self._give_back(text, error)
 
-    def _give_back(self, text: str) -> None:
+    def _give_back(self, text: str, error: str) -> None:
         """A line that could not be saved goes back to the entry, to fix, never lost."""
         if self.entry.value.strip():  # the next person is being typed: keep both lines
-            self._open_lines(f"{text}\n{self.entry.value}", self._last_error)
+            self._open_lines(f"{text}\n{self.entry.value}", error)
             with self.prevent(Input.Changed):
                 self.entry.value = ""
             return
@@ -260,8 +260,8 @@ class StakeholdersPane(StagePane):
             self.entry.value = ""
         if len(lines) <= 1:
             # One line with a line break: add it as if typed and Enter pressed.
-            if lines and self._add_lines(lines[0]):
-                self._give_back(lines[0])
+            if lines:
+                self._add_typed(lines[0])
             return
         error = self._add_lines(event.text)
         if error:
@@ -277,7 +277,6 @@ class StakeholdersPane(StagePane):
             if len([line for line in text.splitlines() if line.strip()]) == 1:
                 error = error.removeprefix("line 1: ")  # there is only the one line
             self.show_message(error, "error")
-            self._last_error = error
             return error
         self._after_adding(added, "Added")
         return ""
