@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,10 +116,26 @@ def _check_header(path: Path) -> None:
 def _configure(db: Database) -> None:
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
-    if db.journal_mode != "wal":
-        db.enable_wal()
+    _enable_wal(db)
     # FULL: a commit reported as saved survives a power cut too, not only a crash.
     db.execute("PRAGMA synchronous = FULL")
+
+
+def _enable_wal(db: Database) -> None:
+    """WAL, persistent in the file. Switching to it needs the file to itself, and SQLite
+    answers "locked" at once rather than waiting on the busy timeout: two programs opening
+    a new file together (the app and the CLI on a first run) would see one of them fail.
+    So wait here, as the busy timeout would, and look again: the other may have done it."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if db.journal_mode == "wal":
+                return
+            db.enable_wal()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _check_not_newer(db: Database, path: Path) -> None:
