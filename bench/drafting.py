@@ -17,7 +17,7 @@ from common import median
 from llm_server import LLMServer
 
 from sessions import ItemKind, SessionStore
-from workshop.service import WorkshopService
+from workshop.service.facade import WorkshopService
 
 
 def _session(store: SessionStore, people: int) -> str:

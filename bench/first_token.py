@@ -21,11 +21,11 @@ from sessions import SessionStore
 
 
 async def _run(db: Path, session_id: str, people: int) -> dict[str, float]:
-    from workshop.app import WorkshopApp
-    from workshop.screens.request_preview import RequestPreviewDialog
-    from workshop.screens.workshop_screen import WorkshopScreen
-    from workshop.service import WorkshopService
-    from workshop.widgets.assignment_card import AssignmentCard
+    from workshop.service.facade import WorkshopService
+    from workshop.tui.app import WorkshopApp
+    from workshop.tui.dialogs.request_preview import RequestPreviewDialog
+    from workshop.tui.screens.workshop_screen import WorkshopScreen
+    from workshop.tui.widgets.assignment_card import AssignmentCard
 
     seen: dict[str, float] = {}
     app = WorkshopApp(WorkshopService.open(db), remember=False)

@@ -21,7 +21,7 @@ from common import ROOT, median, percentile, timed
 from sessions import SessionStore
 from sessions.bodies import body_text, validate_body
 from sessions.models import ItemKind
-from workshop.service import WorkshopService
+from workshop.service.facade import WorkshopService
 
 WORDS = [
     "pipeline",
@@ -248,9 +248,9 @@ def measure(path: Path, repeat: int = 20) -> dict[str, float]:
 
 TUI_PROBE = r"""
 import asyncio, sys
-from workshop.app import WorkshopApp
-from workshop.service import WorkshopService
-from workshop.screens.workshop_screen import WorkshopScreen
+from workshop.tui.app import WorkshopApp
+from workshop.service.facade import WorkshopService
+from workshop.tui.screens.workshop_screen import WorkshopScreen
 
 async def main(path, session_id):
     app = WorkshopApp(WorkshopService.open(path), remember=False)

@@ -17,7 +17,7 @@ def measure(model: str = "gpt-4o-mini") -> dict[str, float]:
     library = load_library()
     counter = counter_for_model(model)
     with tempfile.TemporaryDirectory() as tmp, SessionStore.open(Path(tmp) / "t.db") as store:
-        from workshop.importing import read_brief_file
+        from workshop.service.importing import read_brief_file
 
         brief, people = read_brief_file(ROOT / "examples" / "brief.toml")
         session = store.create_session(brief, people)

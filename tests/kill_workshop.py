@@ -602,7 +602,7 @@ def _outcome(reported: str | None, landed: str | None) -> str:
 
 
 def _export_text(store, session_id: str | None) -> str:
-    from workshop.service import WorkshopService
+    from workshop.service.facade import WorkshopService
 
     return WorkshopService(store).export_markdown(session_id or "")
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from sessions import SessionStore
-from workshop.cli import cli
+from workshop.cli.main import cli
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 WORKSHOP = Path(sys.executable).parent / "workshop"

@@ -17,8 +17,8 @@ from history_helpers import (
 )
 
 from sessions import SessionStore
-from workshop.compare import Change, compare_sessions, number_in, reason_from
-from workshop.service import WorkshopService
+from workshop.rules.compare import Change, compare_sessions, number_in, reason_from
+from workshop.service.facade import WorkshopService
 
 
 @pytest.fixture

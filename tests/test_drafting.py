@@ -16,7 +16,7 @@ from drafting_helpers import (
 
 from sessions import ItemKind, Origin, SegmentationBody, Status
 from workshop.drafting.faults import NoModelError
-from workshop.service import WorkshopService
+from workshop.service.facade import WorkshopService
 
 pytest_plugins = ["llm_server"]
 

@@ -27,10 +27,10 @@ from sessions import (
     Origin,
     SessionStore,
 )
-from workshop.compare import Change
-from workshop.export_markdown import ExportData, ModelCall, SegmentInfo, export_markdown
-from workshop.markdown_text import mermaid_label
-from workshop.service import WorkshopService
+from workshop.export.markdown import ExportData, ModelCall, SegmentInfo, export_markdown
+from workshop.export.text import mermaid_label
+from workshop.rules.compare import Change
+from workshop.service.facade import WorkshopService
 
 GOLDEN = Path(__file__).parent / "golden" / "sample_export.md"
 HOSTILE = (

@@ -20,8 +20,8 @@ from sessions import (
     body_hash,
 )
 from sessions.bodies import validate_body
-from workshop.compare import Change
-from workshop.export_markdown import ExportData, ModelCall, SegmentInfo, export_markdown
+from workshop.export.markdown import ExportData, ModelCall, SegmentInfo, export_markdown
+from workshop.rules.compare import Change
 
 GOLDEN = Path(__file__).parent / "golden" / "sample_export.md"
 

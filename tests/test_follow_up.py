@@ -6,7 +6,7 @@ import pytest
 from history_helpers import BRIEF, BY, PEOPLE, build_quarter, run
 
 from sessions import InvalidInputError, ItemKind, NotFoundError, SessionStore, Status
-from workshop.service import WorkshopService
+from workshop.service.facade import WorkshopService
 
 
 @pytest.fixture

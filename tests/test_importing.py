@@ -8,7 +8,7 @@ import pytest
 
 from sessions import Influence, Stance
 from workshop.errors import WorkshopError
-from workshop.importing import (
+from workshop.service.importing import (
     parse_stakeholder_lines,
     read_brief_file,
     read_stakeholders_csv,

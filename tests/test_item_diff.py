@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sessions.bodies import OutcomeBody
-from workshop.item_diff import (
+from workshop.rules.item_diff import (
     DiffLine,
     body_lines,
     changed_fields,

@@ -9,7 +9,7 @@ import pytest
 
 from prompt_library import OUTCOME_RULE_IDS, load_library
 from sessions.bodies import OutcomeBody
-from workshop.outcome_checks import Finding, check_outcome, looks_like_activity, summarise
+from workshop.rules.outcome_checks import Finding, check_outcome, looks_like_activity, summarise
 
 GOOD = {
     "result": "Grow marketing-sourced pipeline in the DACH region by 25%",
@@ -244,7 +244,7 @@ def test_summary_names_what_fails(playbook):
 
 
 def test_importing_the_module_reads_no_playbook():
-    code = "import sys, workshop.outcome_checks; print('prompt_library' in sys.modules)"
+    code = "import sys, workshop.rules.outcome_checks; print('prompt_library' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
     assert out.stdout.strip() == "False"

@@ -26,10 +26,10 @@ from textual.widgets import Input, TextArea
 from tui_helpers import screen_text, wait_for_preview
 
 from sessions import ItemKind, SessionStore
-from workshop.app import WorkshopApp
-from workshop.screens.workshop_screen import WorkshopScreen
-from workshop.service import WorkshopService
-from workshop.widgets.stakeholder_entry import StakeholderEntry
+from workshop.service.facade import WorkshopService
+from workshop.tui.app import WorkshopApp
+from workshop.tui.screens.workshop_screen import WorkshopScreen
+from workshop.tui.widgets.stakeholder_entry import StakeholderEntry
 
 pytest_plugins = ["llm_server"]
 

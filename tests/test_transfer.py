@@ -19,7 +19,7 @@ from history_helpers import (
 from sessions import InvalidInputError, SessionStore
 from sessions.migrations import MIGRATION_NAMES
 from sessions.transfer import FORMAT, FORMAT_VERSION, dump_text, parse_dump
-from workshop.service import WorkshopService
+from workshop.service.facade import WorkshopService
 
 TABLES = ("sessions", "stakeholders", "items", "revisions", "llm_calls", "events", "stage_times")
 COLUMNS = {

@@ -10,11 +10,11 @@ from textual.widgets import Static, TextArea
 from tui_helpers import settle
 
 from sessions import ItemKind, Origin, SessionStore
-from workshop.app import WorkshopApp
-from workshop.screens.segmentation_dialogs import AssignmentDialog
-from workshop.screens.workshop_screen import WorkshopScreen
-from workshop.service import WorkshopService
-from workshop.widgets.assignment_card import AssignmentCard
+from workshop.service.facade import WorkshopService
+from workshop.tui.app import WorkshopApp
+from workshop.tui.dialogs.segmentation import AssignmentDialog
+from workshop.tui.screens.workshop_screen import WorkshopScreen
+from workshop.tui.widgets.assignment_card import AssignmentCard
 
 MINE = "Holds the budget; wants numbers."
 THEIRS = "Signs off every campaign herself."

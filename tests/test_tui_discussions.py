@@ -9,10 +9,10 @@ from drafting_helpers import make_session, use_test_server
 from tui_helpers import make_app, screen_text, send_preview
 
 from sessions import ItemKind, Origin, SessionStore, Status
-from workshop.screens.request_preview import RequestPreviewDialog
-from workshop.screens.workshop_screen import WorkshopScreen
-from workshop.widgets.question_dialog import QuestionDialog
-from workshop.widgets.question_widgets import AnswerArea, QuestionLine, SegmentItem
+from workshop.tui.dialogs.question import QuestionDialog
+from workshop.tui.dialogs.request_preview import RequestPreviewDialog
+from workshop.tui.screens.workshop_screen import WorkshopScreen
+from workshop.tui.widgets.question_widgets import AnswerArea, QuestionLine, SegmentItem
 
 pytest_plugins = ["llm_server"]
 

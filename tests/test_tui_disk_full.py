@@ -17,11 +17,11 @@ from textual.widgets import Input, Static, TextArea
 from tui_helpers import notifications, screen_text, settle
 
 from sessions import ItemKind, Origin, SessionStore
-from workshop.app import WorkshopApp
-from workshop.screens.outcome_dialog import OutcomeDialog
-from workshop.screens.workshop_screen import WorkshopScreen
-from workshop.service import WorkshopService
-from workshop.widgets.outcome_card import OutcomeCard
+from workshop.service.facade import WorkshopService
+from workshop.tui.app import WorkshopApp
+from workshop.tui.dialogs.outcome import OutcomeDialog
+from workshop.tui.screens.workshop_screen import WorkshopScreen
+from workshop.tui.widgets.outcome_card import OutcomeCard
 
 FULL = "is full; nothing was changed"
 LONG = "Partner-sourced pipeline doubles in the EU. " * 200  # needs new pages to store

@@ -10,9 +10,9 @@ from textual.widgets import Input, Markdown
 from tui_helpers import SIZE, make_app, screen_text, settle
 
 from sessions import SessionStore
-from workshop.screens.dialogs import ConfirmDialog, PromptDialog
-from workshop.screens.stages.export import title_slug
-from workshop.screens.workshop_screen import WorkshopScreen
+from workshop.tui.dialogs.common import ConfirmDialog, PromptDialog
+from workshop.tui.screens.workshop_screen import WorkshopScreen
+from workshop.tui.stages.export import title_slug
 
 TITLE = "Q3 Strategy: EU growth"
 OUTCOME = {
@@ -161,7 +161,7 @@ async def test_preview_draws_each_table_and_plain_list_as_one_widget():
     from textual.app import App, ComposeResult
     from textual.containers import VerticalScroll
 
-    from workshop.widgets.markdown_preview import (
+    from workshop.tui.widgets.markdown_preview import (
         MarkdownPreview,
         PreviewBulletList,
         PreviewOrderedList,

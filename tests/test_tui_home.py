@@ -18,10 +18,10 @@ from tui_helpers import (
 )
 
 from sessions import SessionStore
-from workshop.app import WorkshopApp
-from workshop.screens.home import HomeScreen
-from workshop.screens.new_session import NewSessionScreen
-from workshop.screens.session_view import SessionViewScreen
+from workshop.tui.app import WorkshopApp
+from workshop.tui.screens.home import HomeScreen
+from workshop.tui.screens.new_session import NewSessionScreen
+from workshop.tui.screens.session_view import SessionViewScreen
 
 SEARCH_HINT = "Search titles, people, notes"  # the home screen's search box
 
@@ -422,7 +422,7 @@ async def test_user_text_with_markup_is_shown_literally(db_path: Path) -> None:
 
 
 async def test_an_unusable_database_is_explained_and_quits_with_code_3(tmp_path):
-    from workshop.screens.error import DatabaseErrorScreen
+    from workshop.tui.screens.error import DatabaseErrorScreen
 
     bad = tmp_path / "notes.db"
     bad.write_bytes(b"my notes, not a database")
@@ -473,9 +473,9 @@ async def _wait_for(pilot, predicate, tries: int = 100) -> None:
 async def test_follow_up_archive_and_delete_from_home(db_path):
     from history_helpers import build_quarter
 
-    from workshop.screens.changes import ChangesScreen
-    from workshop.screens.dialogs import ConfirmDialog
-    from workshop.screens.workshop_screen import WorkshopScreen
+    from workshop.tui.dialogs.common import ConfirmDialog
+    from workshop.tui.screens.changes import ChangesScreen
+    from workshop.tui.screens.workshop_screen import WorkshopScreen
 
     with SessionStore.open(db_path) as store:
         quarter = build_quarter(store)
@@ -522,7 +522,7 @@ async def test_follow_up_archive_and_delete_from_home(db_path):
 
 
 async def test_filters_by_status_and_date_narrow_the_list_and_the_search(db_path):
-    from workshop.screens.dialogs import PromptDialog
+    from workshop.tui.dialogs.common import PromptDialog
 
     with SessionStore.open(db_path) as store:
         old = store.create_session({"title": "Old co-op plan", "workshop_date": "2025-01-10"})

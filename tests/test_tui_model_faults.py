@@ -13,9 +13,9 @@ from test_tui_segmentation import cards, draft_all, open_segmentation, start_dra
 from tui_helpers import send_preview
 
 from sessions import ItemKind, SessionStore, Status
-from workshop.app import WorkshopApp
-from workshop.service import WorkshopService
-from workshop.widgets.assignment_card import AssignmentCard
+from workshop.service.facade import WorkshopService
+from workshop.tui.app import WorkshopApp
+from workshop.tui.widgets.assignment_card import AssignmentCard
 
 pytest_plugins = ["llm_server"]
 

@@ -9,10 +9,10 @@ from drafting_helpers import make_session, use_test_server
 from tui_helpers import make_app, screen_text, send_preview
 
 from sessions import ItemKind, Origin, SessionStore, Status
-from workshop.screens.outcome_dialog import OutcomeDialog
-from workshop.screens.request_preview import RequestPreviewDialog
-from workshop.screens.workshop_screen import WorkshopScreen
-from workshop.widgets.outcome_card import UNKNOWN, OutcomeCard
+from workshop.tui.dialogs.outcome import OutcomeDialog
+from workshop.tui.dialogs.request_preview import RequestPreviewDialog
+from workshop.tui.screens.workshop_screen import WorkshopScreen
+from workshop.tui.widgets.outcome_card import UNKNOWN, OutcomeCard
 
 pytest_plugins = ["llm_server"]
 

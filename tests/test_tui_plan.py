@@ -8,8 +8,8 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 from tui_helpers import SIZE, make_app, screen_text, settle
 
 from sessions import ItemKind, SessionStore, Status
-from workshop.screens.plan_dialog import CadenceDialog, PlanEntryDialog, entry_body, parse_date
-from workshop.screens.workshop_screen import WorkshopScreen
+from workshop.tui.dialogs.plan import CadenceDialog, PlanEntryDialog, entry_body, parse_date
+from workshop.tui.screens.workshop_screen import WorkshopScreen
 
 OUTCOME = {
     "result": "More qualified inbound leads from the EU",

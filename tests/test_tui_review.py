@@ -10,8 +10,8 @@ from textual.widgets import DataTable, Static
 from tui_helpers import SIZE, make_app, screen_text, settle
 
 from sessions import SessionStore
-from workshop.screens.workshop_screen import WorkshopScreen
-from workshop.widgets.history_panel import HistoryPanel
+from workshop.tui.screens.workshop_screen import WorkshopScreen
+from workshop.tui.widgets.history_panel import HistoryPanel
 
 OUTCOME = {
     "result": "More qualified inbound leads",

@@ -6,10 +6,10 @@ from drafting_helpers import make_session, use_test_server
 from tui_helpers import send_preview, wait_for_preview
 
 from sessions import ItemKind, Origin, SessionStore, Status
-from workshop.app import WorkshopApp
-from workshop.screens.workshop_screen import WorkshopScreen
-from workshop.service import WorkshopService
-from workshop.widgets.assignment_card import AssignmentCard
+from workshop.service.facade import WorkshopService
+from workshop.tui.app import WorkshopApp
+from workshop.tui.screens.workshop_screen import WorkshopScreen
+from workshop.tui.widgets.assignment_card import AssignmentCard
 
 pytest_plugins = ["llm_server"]
 
@@ -194,7 +194,7 @@ async def test_the_map_places_people_by_influence_and_stance(db_path):
 
 
 async def test_without_a_model_people_are_placed_by_hand(db_path):
-    from workshop.screens.segmentation_dialogs import AssignmentDialog, MoveDialog
+    from workshop.tui.dialogs.segmentation import AssignmentDialog, MoveDialog
 
     with SessionStore.open(db_path) as store:
         session = store.create_session(

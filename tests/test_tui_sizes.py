@@ -11,12 +11,12 @@ from textual.widgets import DataTable, TextArea
 from tui_helpers import notifications, screen_text, settle
 
 from sessions import ItemKind, SessionStore
-from workshop.app import PASTE_MAX, WorkshopApp
-from workshop.screens.outcome_dialog import OutcomeDialog
-from workshop.screens.stages.segmentation import BOARD_PAGE
-from workshop.screens.workshop_screen import WorkshopScreen
-from workshop.service import WorkshopService
-from workshop.widgets.assignment_card import AssignmentCard
+from workshop.service.facade import WorkshopService
+from workshop.tui.app import PASTE_MAX, WorkshopApp
+from workshop.tui.dialogs.outcome import OutcomeDialog
+from workshop.tui.screens.workshop_screen import WorkshopScreen
+from workshop.tui.stages.segmentation import BOARD_PAGE
+from workshop.tui.widgets.assignment_card import AssignmentCard
 
 SIZE = (140, 45)
 

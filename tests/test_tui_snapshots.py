@@ -20,7 +20,7 @@ from tui_helpers import (
     stop_blinking,
 )
 
-from workshop.app import WorkshopApp
+from workshop.tui.app import WorkshopApp
 
 PINNED_ID = "ses_000000000001"
 

@@ -33,8 +33,8 @@ from tui_helpers import (
 )
 
 from sessions import SessionStore
-from workshop.app import WorkshopApp
-from workshop.screens.workshop_screen import WorkshopScreen
+from workshop.tui.app import WorkshopApp
+from workshop.tui.screens.workshop_screen import WorkshopScreen
 
 PINNED_ID = "ses_000000000042"
 DANA = "Dana Reyes"

@@ -9,11 +9,11 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 from tui_helpers import SIZE, make_app, screen_text
 
 from sessions import Influence, Involvement, SessionStore, Stance
-from workshop.screens.dialogs import ConfirmDialog, PromptDialog
-from workshop.screens.stages.stakeholders import StakeholdersPane
-from workshop.screens.stakeholder_dialogs import AddLinesDialog, StakeholderDialog
-from workshop.screens.workshop_screen import WorkshopScreen
-from workshop.widgets.stakeholder_entry import StakeholderEntry
+from workshop.tui.dialogs.common import ConfirmDialog, PromptDialog
+from workshop.tui.dialogs.stakeholder import AddLinesDialog, StakeholderDialog
+from workshop.tui.screens.workshop_screen import WorkshopScreen
+from workshop.tui.stages.stakeholders import StakeholdersPane
+from workshop.tui.widgets.stakeholder_entry import StakeholderEntry
 
 
 def make_session(db_path: Path, people: list[dict] | None = None) -> str:

@@ -35,18 +35,18 @@ from tui_helpers import (
 )
 
 from sessions import ItemKind, Origin, SessionStore, Stage, Status
-from workshop.screens.dialogs import PromptDialog
-from workshop.screens.home import HomeScreen
-from workshop.screens.new_session import NewSessionScreen
-from workshop.screens.outcome_dialog import OutcomeDialog
-from workshop.screens.plan_dialog import CadenceDialog, PlanEntryDialog
-from workshop.screens.segmentation_dialogs import AssignmentDialog, MoveDialog
-from workshop.screens.workshop_screen import WorkshopScreen
-from workshop.widgets.assignment_card import AssignmentCard
-from workshop.widgets.outcome_card import OutcomeCard
-from workshop.widgets.question_dialog import QuestionDialog
-from workshop.widgets.question_widgets import AnswerArea, QuestionLine
-from workshop.widgets.stakeholder_entry import StakeholderEntry
+from workshop.tui.dialogs.common import PromptDialog
+from workshop.tui.dialogs.outcome import OutcomeDialog
+from workshop.tui.dialogs.plan import CadenceDialog, PlanEntryDialog
+from workshop.tui.dialogs.question import QuestionDialog
+from workshop.tui.dialogs.segmentation import AssignmentDialog, MoveDialog
+from workshop.tui.screens.home import HomeScreen
+from workshop.tui.screens.new_session import NewSessionScreen
+from workshop.tui.screens.workshop_screen import WorkshopScreen
+from workshop.tui.widgets.assignment_card import AssignmentCard
+from workshop.tui.widgets.outcome_card import OutcomeCard
+from workshop.tui.widgets.question_widgets import AnswerArea, QuestionLine
+from workshop.tui.widgets.stakeholder_entry import StakeholderEntry
 
 pytest_plugins = ["llm_server"]
 

@@ -12,8 +12,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
 from sessions import SessionStore
-from workshop.app import WorkshopApp
-from workshop.service import WorkshopService
+from workshop.service.facade import WorkshopService
+from workshop.tui.app import WorkshopApp
 
 SIZE = (120, 40)
 
@@ -164,7 +164,7 @@ async def wait_for(pilot: Pilot, condition, tries: int = 100) -> bool:
 
 async def wait_for_preview(pilot: Pilot) -> None:
     """Until the request preview (what will be sent to the model) is on screen."""
-    from workshop.screens.request_preview import RequestPreviewDialog
+    from workshop.tui.dialogs.request_preview import RequestPreviewDialog
 
     assert await wait_for(pilot, lambda: isinstance(pilot.app.screen, RequestPreviewDialog))
 

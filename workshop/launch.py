@@ -23,9 +23,9 @@ def _app_only(args: list[str]) -> tuple[bool, Path | None]:
 def main() -> None:
     app_only, db_path = _app_only(sys.argv[1:])
     if app_only:
-        from .app import run_app
+        from workshop.tui.app import run_app
 
         sys.exit(run_app(db_path))
-    from .cli import main as cli_main
+    from workshop.cli.main import main as cli_main
 
     cli_main()

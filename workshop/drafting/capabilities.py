@@ -7,13 +7,11 @@ import os
 import tempfile
 from pathlib import Path
 
-APP_NAME = "strategy-workshop"
+from workshop.paths import capabilities_path
 
 
 def default_path() -> Path:
-    import platformdirs
-
-    return platformdirs.user_cache_path(APP_NAME) / "endpoint-capabilities.json"
+    return capabilities_path()
 
 
 class Capabilities:

@@ -24,11 +24,9 @@ from pydantic import (
 )
 
 from sessions.errors import describe_validation
+from workshop.errors import WorkshopError
+from workshop.paths import config_path
 
-from ..errors import WorkshopError
-from ..ui_state import config_path
-
-APP_NAME = "strategy-workshop"
 DEFAULT_MODEL = "gpt-4o-mini"
 # Local servers (Ollama, llama.cpp, vLLM) ignore the key, but the client insists on one.
 PLACEHOLDER_KEY = "not-needed"

@@ -18,10 +18,9 @@ from pydantic import BaseModel, ValidationError
 from prompt_library import PromptLibrary, Template, data_block
 from sessions import LlmCall
 from sessions.errors import describe_validation
-
-from .capabilities import Capabilities
-from .config import ModelSettings
-from .faults import (
+from workshop.drafting.capabilities import Capabilities
+from workshop.drafting.config import ModelSettings
+from workshop.drafting.faults import (
     CancelledDraft,
     ContextTooLongFault,
     DraftError,
@@ -33,8 +32,8 @@ from .faults import (
     TruncatedFault,
     from_openai_error,
 )
-from .partial import map_strings, parse_answer, parse_partial
-from .tokens import counter_for_model, estimate_cost
+from workshop.drafting.partial import map_strings, parse_answer, parse_partial
+from workshop.drafting.tokens import counter_for_model, estimate_cost
 
 JSON_SCHEMA, JSON_OBJECT = "json_schema", "json_object"
 

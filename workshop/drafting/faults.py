@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sessions.text import clean_text
-
-from ..errors import WorkshopError
+from workshop.errors import WorkshopError
 
 
 class DraftError(WorkshopError):

@@ -20,10 +20,9 @@ from sessions import (
     Stakeholder,
     Status,
 )
-
-from .engine import DraftJob
-from .pseudonyms import Pseudonyms
-from .tokens import TokenCounter
+from workshop.drafting.engine import DraftJob
+from workshop.drafting.pseudonyms import Pseudonyms
+from workshop.drafting.tokens import TokenCounter
 
 
 class OutcomesDraft(BaseModel):

@@ -8,8 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sessions.text import clean_text
-
-from .faults import MalformedJSONFault
+from workshop.drafting.faults import MalformedJSONFault
 
 # Some local models wrap JSON in a Markdown fence even in JSON mode.
 _FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n?```\s*$", re.DOTALL)

@@ -1,0 +1,1 @@
+"""The `workshop` command line: the click group and its commands."""

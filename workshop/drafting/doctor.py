@@ -1,0 +1,142 @@
+"""`workshop doctor`: is the model reachable, does the key work, what does it support?"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from sessions import LlmCall
+from sessions.text import clean_text
+from workshop.drafting.capabilities import Capabilities
+from workshop.drafting.config import ModelSettings
+from workshop.drafting.engine import JSON_SCHEMA, answer_schema
+from workshop.drafting.faults import DraftError, from_openai_error
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    warning: bool = False  # works, but not as well as it could
+
+    def __post_init__(self) -> None:
+        # Details quote the endpoint (model names, error bodies) and go to the terminal.
+        self.detail = clean_text(self.detail)
+
+
+class _Ping(BaseModel):
+    ok: bool
+
+
+async def run_checks(
+    settings: ModelSettings, record_call, capabilities: Capabilities | None = None
+) -> list[Check]:
+    """Each check in turn; a failure that makes the rest pointless stops there."""
+    import openai
+
+    capabilities = capabilities or Capabilities()
+    client = openai.AsyncOpenAI(
+        base_url=settings.base_url,
+        api_key=settings.api_key.get_secret_value(),
+        timeout=min(settings.timeout, 20.0),
+        max_retries=0,
+    )
+    host, model = settings.endpoint_host, settings.model
+    checks: list[Check] = []
+    try:
+        try:
+            listed = [m.id async for m in await client.models.list()]
+        except openai.APIError as error:
+            fault = from_openai_error(error, host, model)
+            if isinstance(error, openai.NotFoundError):
+                checks.append(Check("models", True, f"{host} does not list models.", warning=True))
+            else:
+                checks.append(Check("endpoint", False, fault.message))
+                return checks
+        else:
+            checks.append(Check("endpoint", True, f"{host} answers; the key is accepted."))
+            if model in listed:
+                checks.append(Check("model", True, f"{model!r} is offered."))
+            else:
+                offered = ", ".join(sorted(listed)[:12]) or "none"
+                checks.append(
+                    Check(
+                        "model", False, f"{model!r} is not offered by {host}; it offers: {offered}."
+                    )
+                )
+                return checks
+        messages = [{"role": "user", "content": "Reply with the single word OK."}]
+        reply = await _call(client, settings, record_call, "doctor", messages)
+        if isinstance(reply, DraftError):
+            checks.append(Check("request", False, reply.message))
+            return checks
+        checks.append(Check("request", True, f"A small request worked: {reply[:40]!r}."))
+        response_format = {
+            "type": JSON_SCHEMA,
+            "json_schema": {"name": "Ping", "schema": answer_schema(_Ping), "strict": True},
+        }
+        ask = [{"role": "user", "content": 'Answer with the JSON object {"ok": true}.'}]
+        schema_reply = await _call(
+            client,
+            settings,
+            record_call,
+            "doctor:json_schema",
+            ask,
+            response_format=response_format,
+        )
+        supported = not isinstance(schema_reply, DraftError)
+        capabilities.set(host, model, JSON_SCHEMA, supported)
+        if supported:
+            checks.append(Check("json schema", True, "Structured output (JSON schema) works."))
+        else:
+            checks.append(
+                Check(
+                    "json schema",
+                    True,
+                    "No JSON-schema support; drafts will use JSON mode with the schema in the "
+                    f"prompt, then validation ({schema_reply.message})",
+                    warning=True,
+                )
+            )
+    finally:
+        await client.close()
+    return checks
+
+
+async def _call(client, settings, record_call, purpose, messages, **extra) -> str | DraftError:
+    import openai
+
+    started = time.perf_counter()
+    call = LlmCall(
+        purpose=purpose,
+        model=settings.model,
+        endpoint_host=settings.endpoint_host,
+        messages=messages,
+    )
+    try:
+        completion = await client.chat.completions.create(
+            model=settings.model, messages=messages, **extra
+        )
+    except openai.APIError as error:
+        fault = from_openai_error(error, settings.endpoint_host, settings.model)
+        call.status, call.error = fault.kind, fault.message
+        call.latency_ms = (time.perf_counter() - started) * 1000
+        record_call(call)
+        return fault
+    call.latency_ms = (time.perf_counter() - started) * 1000
+    content = completion.choices[0].message.content or "" if completion.choices else ""
+    call.response = content
+    if completion.usage:
+        call.tokens_in = completion.usage.prompt_tokens
+        call.tokens_out = completion.usage.completion_tokens
+    record_call(call)
+    if extra.get("response_format"):
+        try:
+            _Ping.model_validate(json.loads(content))
+        except ValueError as error:
+            return DraftError(f"the answer did not match the schema: {error}")
+    return content

@@ -1,0 +1,1 @@
+"""The service layer: the one door the CLI and the TUI use to reach the store and the engine."""

@@ -1,0 +1,1 @@
+"""Plain formatters of table cells and rows (Rich text, no widgets)."""

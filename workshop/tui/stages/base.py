@@ -1,0 +1,71 @@
+"""What every stage pane shares: the service, the session, and how it reports saving.
+
+A pane calls the service (which commits before returning) and only then posts `Saved`;
+a failure posts `SaveFailed` and leaves what the person typed on screen to retry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from textual.containers import Vertical
+from textual.message import Message
+
+from sessions import SessionRecord, StoreError
+from workshop.errors import WorkshopError
+from workshop.service.facade import WorkshopService
+
+T = TypeVar("T")
+
+
+class Saved(Message):
+    """Something was committed to the database."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+
+class SaveFailed(Message):
+    """A save was refused; the message says why, and the edit is still on screen."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+
+class SessionChanged(Message):
+    """The session changed in a way other panes should reload for."""
+
+
+class StagePane(Vertical):
+    """Base of the stage panes. Subclasses implement `reload()` from the database."""
+
+    def __init__(self, service: WorkshopService, session_id: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.service = service
+        self.session_id = session_id
+
+    @property
+    def author(self) -> str:
+        """Who a person's change is recorded as: the session's facilitator."""
+        return self.service.author(self.session_id)
+
+    def load(self) -> SessionRecord:
+        return self.service.load(self.session_id)
+
+    def reload(self) -> None:
+        """Redraw from the database (after another pane or a worker changed it)."""
+
+    def save(self, what: str, action: Callable[[], T], announce: bool = True) -> T | None:
+        """Run one write through the service; report 'saved' only once it is committed."""
+        try:
+            result = action()
+        except (StoreError, WorkshopError) as error:
+            self.post_message(SaveFailed(str(error)))
+            return None
+        self.post_message(Saved(what))
+        if announce:
+            self.post_message(SessionChanged())
+        return result

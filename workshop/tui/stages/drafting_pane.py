@@ -1,0 +1,128 @@
+"""Drafting from a pane: preview, then stream in a worker that Esc cancels.
+
+Drafts are stored by the service as each one finishes, so cancelling keeps what was done.
+The slow parts of starting (tiktoken's encoding, the prompt library) load in a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from textual.message import Message
+from textual.worker import Worker
+
+from sessions import ItemKind
+from workshop.drafting.drafter import Drafter, DraftSummary
+from workshop.drafting.engine import DraftJob, Progress
+from workshop.errors import WorkshopError
+from workshop.tui.dialogs.request_preview import RequestPreviewDialog
+from workshop.tui.stages.base import StagePane
+
+DRAFTING_GROUP = "drafting"
+
+
+class DraftProgress(Message):
+    def __init__(self, progress: Progress) -> None:
+        super().__init__()
+        self.progress = progress
+
+
+class DraftDone(Message):
+    """A round of drafting ended: with a summary, an error, or cancelled."""
+
+    def __init__(
+        self,
+        kind: ItemKind,
+        summary: DraftSummary | None,
+        error: str = "",
+        cancelled: bool = False,
+    ) -> None:
+        super().__init__()
+        self.kind = kind
+        self.summary = summary
+        self.error = error
+        self.cancelled = cancelled
+
+
+JobFactory = Callable[[Drafter], list[DraftJob]]
+
+
+class DraftingPane(StagePane):
+    """A stage pane that can draft with the model."""
+
+    pseudonymise = False  # remembered for the session's next round
+
+    @property
+    def drafting(self) -> bool:
+        return any(
+            w.is_running for w in self.workers if w.group == DRAFTING_GROUP and w.node is self
+        )
+
+    def start_drafting(self, kind: ItemKind, make_jobs: JobFactory) -> Worker | None:
+        if self.drafting:
+            self.notify("A draft is already running; Esc cancels it.", severity="warning")
+            return None
+        return self.run_worker(
+            self._drafting_round(kind, make_jobs),
+            group=DRAFTING_GROUP,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_draft":
+            return self.drafting  # otherwise Esc goes on to the screen (home)
+        return True
+
+    def action_cancel_draft(self) -> None:
+        """Bound to Esc by each drafting pane; enabled only while a draft runs."""
+        self.cancel_drafting()
+
+    def cancel_drafting(self) -> bool:
+        if not self.drafting:
+            return False
+        self.workers.cancel_group(self, DRAFTING_GROUP)
+        return True
+
+    async def _drafting_round(self, kind: ItemKind, make_jobs: JobFactory) -> None:
+        try:
+            drafter = await asyncio.to_thread(self.service.drafter, pseudonymise=self.pseudonymise)
+        except WorkshopError as error:
+            self.post_message(DraftDone(kind, None, str(error)))
+            return
+        try:
+            jobs = make_jobs(drafter)
+            if not jobs:
+                self.post_message(DraftDone(kind, None, "There is nothing to draft yet."))
+                return
+
+            def first_request(pseudonymise: bool) -> dict:
+                drafter.pseudonymise = pseudonymise
+                return drafter.preview(make_jobs(drafter)[0])
+
+            settings = drafter.settings
+            send, labels = await self.app.push_screen_wait(
+                RequestPreviewDialog(
+                    first_request(self.pseudonymise),
+                    len(jobs),
+                    f"{settings.model} at {settings.endpoint_host}",
+                    self.pseudonymise,
+                    first_request,
+                )
+            )
+            if not send:
+                self.post_message(DraftDone(kind, None, cancelled=True))
+                return
+            self.pseudonymise = labels
+            drafter.pseudonymise = labels
+            jobs = make_jobs(drafter)
+            summary = await drafter.run(kind, jobs, lambda p: self.post_message(DraftProgress(p)))
+            self.post_message(DraftDone(kind, summary))
+        except asyncio.CancelledError:
+            self.post_message(DraftDone(kind, None, cancelled=True))
+            raise
+        except WorkshopError as error:
+            self.post_message(DraftDone(kind, None, str(error)))
+        finally:
+            await drafter.aclose()

@@ -1,0 +1,158 @@
+"""Stage 8, export: the session as Markdown, previewed as it will be written, and
+written to a file that only its owner can read, never over a file without asking."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from sessions import StoreError
+from workshop.errors import WorkshopError
+from workshop.tui.dialogs.common import ConfirmDialog, PromptDialog
+from workshop.tui.stages.base import Saved, SaveFailed, StagePane
+from workshop.tui.widgets.markdown_preview import MarkdownPreview
+
+
+def title_slug(title: str) -> str:
+    """A file name from a title: 'Q3 Strategy: EU!' → 'q3-strategy-eu'."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    return slug[:60].rstrip("-") or "workshop"
+
+
+def resolve_path(typed: str) -> Path:
+    """What a person typed, as an absolute path: relative to the current directory."""
+    path = Path(typed.strip()).expanduser()
+    return path if path.is_absolute() else Path.cwd() / path
+
+
+class ExportPane(StagePane):
+    BINDINGS = [
+        Binding("d", "toggle_drafts", "Drafts in/out", id="export.drafts"),
+        Binding("w", "write", "Write to file", id="export.write"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.include_drafts = False
+        self.markdown_text = ""
+        self.written: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="export-status")
+        with VerticalScroll(id="export-scroll"):
+            # Textual's Markdown widget, lightened: one widget per table and list, not one
+            # per cell and item (a 30-person export took 40 MB and a second to show).
+            yield MarkdownPreview("", id="export-preview", open_links=False)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._reload_if_shown)
+
+    def _reload_if_shown(self) -> None:
+        if self.display and self.parent is not None and self.parent.display:
+            self.reload()
+
+    def reload(self) -> None:
+        # After the handler that showed this tab has saved the stage, which the export names.
+        self.call_later(self._show_preview)
+
+    def _show_preview(self) -> None:
+        record = self.load()
+        self.markdown_text = self.service.render_markdown(record, self.include_drafts)
+        self.query_one("#export-preview", MarkdownPreview).update(self.markdown_text)
+        self._show_status()
+        focused = self.app.focused
+        if focused is None or self not in focused.ancestors_with_self:
+            self.query_one("#export-scroll").focus()
+
+    def _show_status(self) -> None:
+        text = Text()
+        if self.include_drafts:
+            text.append("Preview with drafts", style="bold yellow")
+            text.append(" (marked as drafts, not approved)")
+        else:
+            text.append("Preview of what is approved", style="bold")
+            text.append(" (drafts left out and counted)")
+        text.append("  ·  d drafts in/out  ·  w write to a file")
+        if self.written is not None:
+            text.append("\nWritten: ", style="bold green")
+            text.append(str(self.written))
+            text.append(" (readable by you only)")
+        self.query_one("#export-status", Static).update(text)
+
+    def action_toggle_drafts(self) -> None:
+        self.include_drafts = not self.include_drafts
+        self._show_preview()
+
+    # Writing ----------------------------------------------------------------------------
+
+    def action_write(self, typed: str | None = None) -> None:
+        if typed is None:
+            title = self.service.store.get_session(self.session_id).title
+            typed = f"{title_slug(title)}.md"
+        drafts = "with drafts marked" if self.include_drafts else "approved items only"
+        self.app.push_screen(
+            PromptDialog(
+                f"Write the Markdown ({drafts}) to which file? Relative to {Path.cwd()}",
+                value=typed,
+                placeholder="e.g. q3-strategy.md",
+            ),
+            self._path_chosen,
+        )
+
+    def _path_chosen(self, typed: str | None) -> None:
+        if typed is None:
+            return
+        if not typed.strip():
+            self.notify("Nothing written: no file name given.", severity="warning")
+            return
+        path = resolve_path(typed)
+        if path.is_dir():
+            self._failed(f"{path} is a folder: give a file name.", typed)
+            return
+        if path.exists():
+            self._confirm_replace(path, typed)
+            return
+        self._write(path, typed, force=False)
+
+    def _confirm_replace(self, path: Path, typed: str) -> None:
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self._write(path, typed, force=True)
+            else:
+                self.notify(f"Not written: {path} is unchanged.")
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"{path} already exists. Replace it with this export?",
+                yes="Replace",
+                no="Keep it",
+            ),
+            answered,
+        )
+
+    def _write(self, path: Path, typed: str, force: bool) -> None:
+        try:
+            self.service.write_export(self.session_id, path, self.include_drafts, force=force)
+        except (WorkshopError, StoreError) as error:
+            if not force and path.exists():  # it appeared since we looked
+                self._confirm_replace(path, typed)
+                return
+            self._failed(str(error), typed)
+            return
+        self.written = path
+        self._show_status()
+        self.post_message(Saved("export"))
+        self.notify(f"Written to {path} (readable by you only).", title="Exported")
+
+    def _failed(self, message: str, typed: str) -> None:
+        """Say why, and offer the same path again to correct."""
+        self.post_message(SaveFailed(message))
+        self.action_write(typed)

@@ -1,0 +1,495 @@
+"""Stage 3, segmentation: a board of five segments, a map, and drafting that streams in."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import ContentSwitcher, Label, Static
+
+from sessions import Item, ItemKind, SessionRecord, Status, StoreError
+from workshop.errors import WorkshopError
+from workshop.tui.dialogs.common import PromptDialog
+from workshop.tui.dialogs.segmentation import AssignmentDialog, MoveDialog
+from workshop.tui.stages.base import Saved, SessionChanged
+from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane, DraftProgress
+from workshop.tui.widgets.assignment_card import AssignmentCard, CardState
+from workshop.tui.widgets.influence_map import InfluenceMap
+
+UNPLACED = "unplaced"
+# People on the board at once. Each card is a widget, and Textual's layout slows with
+# hundreds of them (500 cards: a second or more per redraw or stage switch), so a large
+# register is shown a page at a time; the map and the export always show everyone.
+BOARD_PAGE = 60
+
+
+class BoardColumn(VerticalScroll, can_focus=False, inherit_bindings=False):
+    """A segment's column. It leaves the arrows to the pane, which moves between cards
+    (a scrolling column would otherwise take up and down); the focused card is scrolled
+    into view."""
+
+
+class SegmentationPane(DraftingPane):
+    BINDINGS = [
+        Binding("d", "draft_all", "Draft all", id="segmentation.draft_all"),
+        Binding("escape", "cancel_draft", "Cancel draft", id="segmentation.cancel"),
+        Binding("a", "approve", "Approve", id="segmentation.approve"),
+        Binding("e", "edit", "Edit", id="segmentation.edit"),
+        Binding("r", "reject", "Reject", id="segmentation.reject"),
+        Binding("u", "reopen", "Reopen", id="segmentation.reopen", show=False),
+        Binding("m", "move", "Move", id="segmentation.move"),
+        Binding("g", "regenerate", "Redraft with guidance", id="segmentation.regenerate"),
+        Binding("v", "toggle_view", "Board/map", id="segmentation.view"),
+        Binding("left", "column(-1)", "Left", show=False, id="segmentation.left"),
+        Binding("right", "column(1)", "Right", show=False, id="segmentation.right"),
+        Binding("up", "card(-1)", "Up", show=False, id="segmentation.up"),
+        Binding("down", "card(1)", "Down", show=False, id="segmentation.down"),
+        Binding("pagedown", "page(1)", "Next people", show=False, id="segmentation.next_page"),
+        Binding("pageup", "page(-1)", "Earlier people", show=False, id="segmentation.prev_page"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.states: dict[str, CardState] = {}  # by stakeholder id, while drafting
+        self._focus_key: str | None = None
+        self._focus_person: str | None = None
+        self.page = 0  # which BOARD_PAGE people the board shows
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="seg-progress", markup=False)
+        with ContentSwitcher(initial="seg-board", id="seg-views"):
+            with Horizontal(id="seg-board"):
+                for segment in (UNPLACED, *self.segment_names):
+                    with BoardColumn(classes="seg-column", id=f"col-{segment}"):
+                        yield Label("", classes="seg-title", markup=False)
+            the_map = InfluenceMap(id="seg-map")
+            the_map.can_focus = True  # holds the focus while shown, so the pane's keys work
+            yield the_map
+
+    @property
+    def segment_names(self) -> dict[str, str]:
+        return {s.id: s.name for s in self.service.playbook.segments}
+
+    # Drawing --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        record = self.load()
+        self._draw_board(record)
+        self._draw_map(record)
+        self._show_progress(record)
+
+    def _current_items(self, record: SessionRecord) -> list[Item]:
+        return [
+            i
+            for i in record.items_of(ItemKind.SEGMENTATION)
+            if i.status is not Status.REJECTED and i.stakeholder_id
+        ]
+
+    def _draw_board(self, record: SessionRecord) -> None:
+        focused = self.app.focused
+        if isinstance(focused, AssignmentCard):
+            self._focus_key = _card_key(focused)
+            self._focus_person = focused.person.id
+        # Rebuilding awaits the removal of the old cards; queued calls run in order.
+        self.call_later(self._fill_board, record)
+
+    def _page_of(self, record: SessionRecord) -> list:
+        pages = max(1, -(-len(record.stakeholders) // BOARD_PAGE))
+        self.page = min(max(self.page, 0), pages - 1)
+        return record.stakeholders[self.page * BOARD_PAGE : (self.page + 1) * BOARD_PAGE]
+
+    def action_page(self, step: int) -> None:
+        before = self.page
+        self.page += step
+        record = self.load()
+        self._page_of(record)
+        if self.page != before:
+            self._focus_key = self._focus_person = None
+            self._show_progress(record)
+            self.call_later(self._fill_board, record)
+
+    async def _fill_board(self, record: SessionRecord) -> None:
+        suggestions = self.service.rule_suggestions(record)
+        shown = self._page_of(record)
+        people = {p.id: p for p in shown}
+        items = [i for i in self._current_items(record) if i.stakeholder_id in people]
+        placed = {i.stakeholder_id for i in items}
+        columns: dict[str, list[AssignmentCard]] = {s: [] for s in (UNPLACED, *self.segment_names)}
+        # Register order, not the order drafts happened to finish in.
+        order = {p.id: n for n, p in enumerate(shown)}
+        for item in sorted(
+            items, key=lambda i: (order.get(i.stakeholder_id or "", 0), i.created_at)
+        ):
+            person = people[item.stakeholder_id or ""]
+            state = self._state(person.id, suggestions, item)
+            segment = str(item.body.get("segment"))
+            columns.setdefault(segment, []).append(self._card(person, item, state))
+        for person in shown:
+            if person.id not in placed:
+                state = self._state(person.id, suggestions, None)
+                columns[UNPLACED].append(self._card(person, None, state))
+        for segment, cards in columns.items():
+            column = self.query_one(f"#col-{segment}", VerticalScroll)
+            title = "Not yet placed" if segment == UNPLACED else self.segment_names[segment]
+            column.query_one(".seg-title", Label).update(f"{title} ({len(cards)})")
+            column.display = segment != UNPLACED or bool(cards)
+            await _sync_column(column, cards)
+        self._restore_focus()
+
+    def _state(self, person_id: str, suggestions, item: Item | None) -> CardState:
+        state = self.states.get(person_id, CardState())
+        suggestion = suggestions.get(person_id)
+        segment = item.body.get("segment") if item else None
+        if suggestion and suggestion.segment_id != segment:
+            state.rule_segment, state.rule_reason = suggestion.segment_id, suggestion.reason
+        else:
+            state.rule_segment = state.rule_reason = ""
+        return state
+
+    def _card(self, person, item, state) -> AssignmentCard:
+        return AssignmentCard(person, item, state, self.segment_names, classes="seg-card")
+
+    def _restore_focus(self) -> None:
+        cards = list(self.query(AssignmentCard))
+        if not cards or not self.is_on_screen_tab():
+            return
+        if self.query_one(ContentSwitcher).current == "seg-map":
+            self.query_one(InfluenceMap).focus()  # the board's cards are hidden
+            return
+        target = next((c for c in cards if _card_key(c) == self._focus_key), None)
+        if target is None:  # their card changed key: their first draft came in
+            target = next((c for c in cards if c.person.id == self._focus_person), None)
+        focused = self.app.focused
+        # A card of an earlier drawing can still hold the focus (Widget.focus is deferred):
+        # keys sent to it would go nowhere, so only a card on the board counts.
+        if target is None and isinstance(focused, AssignmentCard) and focused in cards:
+            return
+        (target or cards[0]).focus()
+
+    def is_on_screen_tab(self) -> bool:
+        return self.display and self.parent is not None and self.parent.display
+
+    def _draw_map(self, record: SessionRecord) -> None:
+        segment_of = {
+            i.stakeholder_id or "": str(i.body.get("segment"))
+            for i in sorted(self._current_items(record), key=lambda i: i.status is Status.APPROVED)
+        }
+        self.query_one(InfluenceMap).show(record.stakeholders, segment_of, self.segment_names)
+
+    def _show_progress(self, record: SessionRecord | None = None) -> None:
+        line = self.query_one("#seg-progress", Static)
+        if self.states:
+            total = len(self.states)
+            done = sum(1 for s in self.states.values() if s.drafting == "done")
+            failed = sum(1 for s in self.states.values() if s.error)
+            running = total - done - failed
+            line.update(
+                f"Drafting: {done} of {total} done, {failed} failed, {running} under way"
+                + ("  ·  Esc cancels" if self.drafting else "")
+            )
+            return
+        record = record or self.load()
+        items = self._current_items(record)
+        approved = sum(1 for i in items if i.status is Status.APPROVED)
+        paging = ""
+        if len(record.stakeholders) > BOARD_PAGE:
+            first = self.page * BOARD_PAGE + 1
+            last = min(first + BOARD_PAGE - 1, len(record.stakeholders))
+            paging = f"board shows people {first}–{last} (PgUp/PgDn)  ·  "
+        line.update(
+            f"{len(record.stakeholders)} stakeholders · {len(items)} assignments, "
+            f"{approved} approved  ·  {paging}d draft all · a approve · e edit · m move · "
+            "g redraft with guidance · v board/map"
+        )
+
+    # Drafting -------------------------------------------------------------------------
+
+    def _people_to_draft(self, record: SessionRecord) -> list[str]:
+        """Everyone whose assignment is not decided yet: no person has approved or edited it."""
+        settled = {
+            i.stakeholder_id
+            for i in self._current_items(record)
+            if i.status is Status.APPROVED or i.origin.value != "model"
+        }
+        return [p.id for p in record.stakeholders if p.id not in settled]
+
+    def action_draft_all(self) -> None:
+        record = self.load()
+        ids = self._people_to_draft(record)
+        if not record.stakeholders:
+            self.notify("Add stakeholders first (stage 2).", severity="warning")
+            return
+        if not ids:
+            self.notify("Every assignment is approved or edited; g redrafts one with guidance.")
+            return
+        self._draft(ids, {})
+
+    def _draft(self, ids: list[str], guidance: dict[str, str]) -> None:
+        self.states = {i: CardState(drafting="waiting for preview") for i in ids}
+        worker = self.start_drafting(
+            ItemKind.SEGMENTATION,
+            lambda drafter: drafter.segmentation_jobs(self.session_id, ids, guidance),
+        )
+        if worker is None:
+            self.states = {}
+        self.reload()
+
+    @on(DraftProgress)
+    def progress(self, event: DraftProgress) -> None:
+        event.stop()
+        p = event.progress
+        state = self.states.setdefault(p.key, CardState())
+        if p.state == "failed":
+            state.drafting, state.error = "", p.message
+        elif p.state == "cancelled":
+            state.drafting, state.error = "", "cancelled"
+        else:
+            state.drafting, state.partial, state.error = p.state, p.partial, ""
+        if p.state in ("done", "failed"):
+            self.reload()  # the stored draft (or the failure) takes its place on the board
+            return
+        for card in self.query(AssignmentCard):
+            if card.person.id == p.key:
+                card.state = state
+                card.refresh_card()
+        self._show_progress()
+
+    @on(DraftDone)
+    def done(self, event: DraftDone) -> None:
+        event.stop()
+        failed = {k: s for k, s in self.states.items() if s.error and s.error != "cancelled"}
+        if event.error:
+            self.notify(event.error, title="Drafting", severity="error", timeout=10)
+            failed = {}
+        elif event.cancelled:
+            self.notify("Drafting cancelled; finished drafts are kept.")
+            failed = {}
+        elif event.summary is not None:
+            s = event.summary
+            self.notify(f"Drafted {len(s.drafted)}, failed {len(s.failed)}.")
+        # Keep failures on their cards (with the retry hint); forget the rest.
+        self.states = {k: CardState(error=v.error) for k, v in failed.items()}
+        self.post_message_session_changed()
+        self.reload()
+
+    def post_message_session_changed(self) -> None:
+        self.post_message(SessionChanged())
+
+    # Acting on the focused card --------------------------------------------------------
+
+    def _focused(self) -> AssignmentCard | None:
+        focused = self.app.focused
+        return focused if isinstance(focused, AssignmentCard) else None
+
+    def _item(self) -> Item | None:
+        card = self._focused()
+        if card is None or card.item is None:
+            self.notify("Select an assignment first (arrows).", severity="warning")
+            return None
+        return card.item
+
+    def action_approve(self) -> None:
+        if item := self._item():
+            self.save("approval", lambda: self.service.approve(item.id, self.author, item.version))
+            self.reload()
+
+    def action_reject(self) -> None:
+        if item := self._item():
+            self.save("rejection", lambda: self.service.reject(item.id, self.author))
+            self.reload()
+
+    def action_reopen(self) -> None:
+        if item := self._item():
+            self.save("reopening", lambda: self.service.reopen(item.id, self.author))
+            self.reload()
+
+    def _by_hand(self, card: AssignmentCard, segment: str | None = None) -> dict:
+        """A person's assignment for someone with none yet: the segment chosen, or what
+        the playbook's rules suggest, with their reason as the first rationale."""
+        state = card.state
+        return {
+            "segment": segment or state.rule_segment or next(iter(self.segment_names)),
+            "rationale": state.rule_reason if not segment or segment == state.rule_segment else "",
+            "motivations": [],
+            "objections": [],
+            "approach": "",
+            "messages": [],
+            "confidence": "medium",
+        }
+
+    def action_move(self) -> None:
+        card = self._focused()
+        if card is None:
+            self.notify("Select a stakeholder's card first (arrows).", severity="warning")
+            return
+        if card.item is None:
+            # Placing someone by hand: no model needed.
+            person = card.person
+
+            def placed(segment: str | None) -> None:
+                if segment:
+                    body = self._by_hand(card, segment)
+                    self.save(
+                        "assignment",
+                        lambda: self.service.write_item(
+                            self.session_id, ItemKind.SEGMENTATION, body, self.author, person.id
+                        ),
+                    )
+                    self.reload()
+
+            segments = list(self.segment_names.items())
+            self.app.push_screen(MoveDialog(person.name, segments, ""), placed)
+            return
+        item = card.item
+
+        def moved(segment: str | None) -> None:
+            if segment and segment != item.body.get("segment"):
+                body = item.body | {"segment": segment}
+                self.save(
+                    "move", lambda: self.service.edit(item.id, body, self.author, item.version)
+                )
+                self.reload()
+
+        segments = list(self.segment_names.items())
+        self.app.push_screen(
+            MoveDialog(card.person.name, segments, str(item.body.get("segment"))), moved
+        )
+
+    def action_edit(self) -> None:
+        card = self._focused()
+        if card is None:
+            self.notify("Select a stakeholder's card first (arrows).", severity="warning")
+            return
+        if card.item is None:
+            self._write_by_hand(card)
+            return
+        item = card.item
+
+        def save(body: dict) -> str | None:
+            try:
+                self.service.edit(item.id, body, self.author, item.version)
+            except (StoreError, WorkshopError) as error:
+                return str(error)
+            return None
+
+        def closed(body: dict | None) -> None:
+            if body is not None:
+                self.post_message(Saved("assignment"))
+                self.post_message_session_changed()
+            self.reload()  # cancelled too: a conflict may have shown someone else's text
+
+        segments = list(self.segment_names.items())
+        self.app.push_screen(AssignmentDialog(card.person.name, item.body, segments, save), closed)
+
+    def _write_by_hand(self, card: AssignmentCard) -> None:
+        person = card.person
+
+        def save(body: dict) -> str | None:
+            try:
+                self.service.write_item(
+                    self.session_id, ItemKind.SEGMENTATION, body, self.author, person.id
+                )
+            except (StoreError, WorkshopError) as error:
+                return str(error)
+            return None
+
+        def closed(body: dict | None) -> None:
+            if body is not None:
+                self.post_message(Saved("assignment"))
+                self.post_message(SessionChanged())
+                self.reload()
+
+        segments = list(self.segment_names.items())
+        self.app.push_screen(
+            AssignmentDialog(person.name, self._by_hand(card), segments, save), closed
+        )
+
+    def action_regenerate(self) -> None:
+        card = self._focused()
+        if card is None:
+            self.notify("Select a stakeholder's card first (arrows).", severity="warning")
+            return
+        person = card.person
+
+        def guided(guidance: str | None) -> None:
+            if guidance is not None:
+                self._draft([person.id], {person.id: guidance.strip()})
+
+        self.app.push_screen(
+            PromptDialog(
+                f"Redraft {person.name}: a line of guidance for the model (may be empty)",
+                placeholder="e.g. She is more sceptical than that.",
+            ),
+            guided,
+        )
+
+    def action_toggle_view(self) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        if switcher.current == "seg-board":
+            switcher.current = "seg-map"
+            self.query_one(InfluenceMap).focus()  # a hidden card would take the keys away
+        else:
+            switcher.current = "seg-board"
+            self._restore_focus()
+
+    # Moving between cards --------------------------------------------------------------
+
+    def action_column(self, step: int) -> None:
+        columns = [c for c in self.query(".seg-column") if c.query(AssignmentCard)]
+        card = self._focused()
+        if not columns:
+            return
+        index = next(
+            (n for n, c in enumerate(columns) if card and card in c.query(AssignmentCard)), 0
+        )
+        target = columns[(index + step) % len(columns)]
+        target.query(AssignmentCard).first().focus()
+
+    def action_card(self, step: int) -> None:
+        card = self._focused()
+        cards = list(self.query(AssignmentCard))
+        if not cards:
+            return
+        if card is None:
+            cards[0].focus()
+            return
+        siblings = list(card.parent.query(AssignmentCard)) if card.parent else cards
+        index = siblings.index(card)
+        if 0 <= index + step < len(siblings):
+            siblings[index + step].focus()
+
+
+def _card_key(card: AssignmentCard) -> str:
+    return card.item.id if card.item else card.person.id
+
+
+async def _sync_column(column: VerticalScroll, wanted: list[AssignmentCard]) -> None:
+    """Make the column show `wanted`, touching only the cards that changed.
+
+    Mounting is what costs with hundreds of people (tens of milliseconds per dozen
+    cards), and a board is redrawn after every approval and every finished draft: so
+    cards that stay are updated in place, and only new ones are mounted.
+    """
+    shown = {_card_key(c): c for c in column.query(AssignmentCard)}
+    keys = [_card_key(c) for c in wanted]
+    wanted_keys = set(keys)
+    gone = [c for k, c in shown.items() if k not in wanted_keys]
+    if gone:
+        await column.remove_children(gone)
+    kept = [k for k in shown if k in wanted_keys]
+    if kept != [k for k in keys if k in shown]:  # the order changed: draw it afresh
+        await column.remove_children(AssignmentCard)
+        await column.mount_all(wanted)
+        return
+    if not kept:
+        await column.mount_all(wanted)
+        return
+    for index, card in enumerate(wanted):
+        old = shown.get(keys[index])
+        if old is None:
+            later = next((shown[k] for k in keys[index + 1 :] if k in shown), None)
+            await (column.mount(card, before=later) if later else column.mount(card))
+        else:  # states are changed in place while drafting, so always look again
+            old.person, old.item, old.state = card.person, card.item, card.state
+            old.refresh_card()
