@@ -31,7 +31,7 @@ def _session(store: SessionStore, people: int) -> str:
 
 
 async def _engine_round(service: WorkshopService, session_id: str) -> tuple[float, list]:
-    drafter = service.drafter()
+    drafter = service.drafting.drafter()
     jobs = drafter.segmentation_jobs(session_id)
     requests = [drafter.preview(job) for job in jobs]
     start = time.perf_counter()

@@ -218,29 +218,29 @@ def measure(path: Path, repeat: int = 20) -> dict[str, float]:
     results: dict[str, float] = {}
     with WorkshopService.open(path) as service:
         results["home first page (ms, median)"] = median(
-            timed(lambda: service.list_sessions(limit=50), repeat)
+            timed(lambda: service.sessions.list(limit=50), repeat)
         )
-        search = [min(timed(lambda q=q: service.search(q, 50), 3)) for q in QUERIES]
+        search = [min(timed(lambda q=q: service.sessions.search(q, 50), 3)) for q in QUERIES]
         results["full-text search (ms, median over queries)"] = median(search)
         largest = service.store.db.execute(
             "SELECT session_id FROM items GROUP BY session_id ORDER BY count(*) DESC LIMIT 1"
         ).fetchone()[0]
         results["open largest session (ms, median)"] = median(
-            timed(lambda: service.load(largest), repeat)
+            timed(lambda: service.sessions.load(largest), repeat)
         )
-        record = service.load(largest)
+        record = service.sessions.load(largest)
         targets = [i for i in record.items if i.kind is ItemKind.SEGMENTATION][:10]
         saves = []
         for n in range(max(100, repeat * 5)):
             item = targets[n % len(targets)]
-            body = dict(service.get_item(item.id).body, rationale=f"Edited {n}.")
+            body = dict(service.items.get(item.id).body, rationale=f"Edited {n}.")
             start = time.perf_counter()
-            service.edit(item.id, body, "bench")
+            service.items.edit(item.id, body, "bench")
             saves.append((time.perf_counter() - start) * 1000)
         results["save an edit (ms, p99)"] = percentile(saves, 99)
         results["save an edit (ms, median)"] = median(saves)
         results["export largest session (ms, median)"] = median(
-            timed(lambda: service.export_markdown(largest), max(5, repeat // 4))
+            timed(lambda: service.export.markdown(largest), max(5, repeat // 4))
         )
     results["TUI peak memory (MB)"] = tui_peak_memory(path, largest)
     return results

@@ -604,7 +604,7 @@ def _outcome(reported: str | None, landed: str | None) -> str:
 def _export_text(store, session_id: str | None) -> str:
     from workshop.service.facade import WorkshopService
 
-    return WorkshopService(store).export_markdown(session_id or "")
+    return WorkshopService(store).export.markdown(session_id or "")
 
 
 def _check_changed_only(

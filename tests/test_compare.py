@@ -32,10 +32,10 @@ def two_quarters(store):
 def test_compare_finds_every_kind_of_change_with_reasons(db_path, two_quarters):
     q2, q3 = two_quarters
     with WorkshopService.open(db_path) as service:
-        changes = service.compare(q2, q3)
+        changes = service.history.compare(q2, q3)
         assert [c.sentence() for c in changes] == EXPECTED_CHANGES
-        assert service.changes_since_parent(q3) == changes
-        assert service.changes_since_parent(q2) == []
+        assert service.history.changes_since_parent(q3) == changes
+        assert service.history.changes_since_parent(q2) == []
     lowered = next(c for c in changes if c.kind == "target_lowered")
     assert lowered == Change(
         "target_lowered",

@@ -28,7 +28,7 @@ def service(db_path):
 
 
 async def draft_segmentation(service, session_id, **kwargs):
-    drafter = service.drafter(pseudonymise=kwargs.pop("pseudonymise", False))
+    drafter = service.drafting.drafter(pseudonymise=kwargs.pop("pseudonymise", False))
     events = []
     try:
         jobs = drafter.segmentation_jobs(session_id, **kwargs)
@@ -46,7 +46,7 @@ async def test_twenty_stakeholders_drafted_in_parallel(service, llm_server, tmp_
     summary, events = await draft_segmentation(service, session_id)
 
     assert len(summary.drafted) == 20 and not summary.failed
-    record = service.load(session_id)
+    record = service.sessions.load(session_id)
     drafts = record.items_of(ItemKind.SEGMENTATION)
     assert len(drafts) == 20
     assert {d.stakeholder_id for d in drafts} == {s.id for s in record.stakeholders}
@@ -103,7 +103,7 @@ async def test_each_fault_fails_only_its_own_draft(
     failed = [e for e in events if e.state == "failed"]
     assert [e.label for e in failed] == ["Person 01"] and message in failed[0].message
     # Nothing half-finished stored for the failed one; the call is recorded with its kind.
-    record = service.load(session_id)
+    record = service.sessions.load(session_id)
     people = {s.name: s.id for s in record.stakeholders}
     assert people["Person 01"] not in {i.stakeholder_id for i in record.items}
     statuses = [c["status"] for c in service.store.llm_calls(session_id)]
@@ -118,10 +118,10 @@ async def test_a_retry_succeeds_once_the_server_recovers(
     llm_server.add_fault("server_error", times=1, match="name: Person 00")
     first, _ = await draft_segmentation(service, session_id)
     assert [label for label, _ in first.failed] == ["Person 00"]
-    people = [s.id for s in service.load(session_id).stakeholders]
+    people = [s.id for s in service.sessions.load(session_id).stakeholders]
     second, _ = await draft_segmentation(service, session_id, stakeholder_ids=people[:1])
     assert len(second.drafted) == 1 and not second.failed
-    assert len(service.load(session_id).items_of(ItemKind.SEGMENTATION)) == 2
+    assert len(service.sessions.load(session_id).items_of(ItemKind.SEGMENTATION)) == 2
 
 
 async def test_rate_limit_is_retried_after_the_wait_it_asks_for(
@@ -184,7 +184,7 @@ async def test_invalid_twice_is_a_clear_error(
     llm_server.add_fault(kind, times=2)
     summary, _ = await draft_segmentation(service, session_id)
     assert message in summary.failed[0][1]
-    assert not service.load(session_id).items
+    assert not service.sessions.load(session_id).items
 
 
 async def test_a_dropped_stream_is_retried_once_then_reported(
@@ -242,7 +242,7 @@ async def test_pseudonyms_are_sent_and_names_come_back(service, llm_server, tmp_
     for name in ("Marta", "Kowalski", "Daniel", "Osei", "Priya"):
         assert name not in sent and name not in recorded
     assert "Stakeholder A" in sent
-    rationales = sorted(i.body["rationale"] for i in service.load(session.id).items)
+    rationales = sorted(i.body["rationale"] for i in service.sessions.load(session.id).items)
     assert rationales == ["Daniel Osei funds the EU launch.", "Marta Kowalski funds the EU launch."]
 
 
@@ -271,15 +271,15 @@ async def test_an_edited_draft_is_never_overwritten(service, llm_server, tmp_pat
     use_test_server(llm_server, tmp_path, monkeypatch)
     session_id = make_session(service.store, 1)
     await draft_segmentation(service, session_id)
-    [item] = service.load(session_id).items
-    edited = service.edit(item.id, item.body | {"rationale": "She told us herself."}, "Priya")
-    person = service.load(session_id).stakeholders[0]
+    [item] = service.sessions.load(session_id).items
+    edited = service.items.edit(item.id, item.body | {"rationale": "She told us herself."}, "Priya")
+    person = service.sessions.load(session_id).stakeholders[0]
 
     summary, _ = await draft_segmentation(
         service, session_id, guidance={person.id: "She is more sceptical than that."}
     )
 
-    items = service.load(session_id).items
+    items = service.sessions.load(session_id).items
     assert len(items) == 2
     assert service.store.get_item(edited.id).body["rationale"] == "She told us herself."
     new = next(i for i in items if i.id != edited.id)
@@ -294,13 +294,13 @@ async def test_an_untouched_draft_is_replaced_and_inputs_make_it_stale(
     use_test_server(llm_server, tmp_path, monkeypatch)
     session_id = make_session(service.store, 1)
     await draft_segmentation(service, session_id)
-    [item] = service.load(session_id).items
-    service.update_stakeholder(item.stakeholder_id, notes="Now openly against the plan.")
+    [item] = service.sessions.load(session_id).items
+    service.people.update(item.stakeholder_id, notes="Now openly against the plan.")
     assert service.store.get_item(item.id).stale
 
     await draft_segmentation(service, session_id)
 
-    [again] = service.load(session_id).items
+    [again] = service.sessions.load(session_id).items
     assert again.id == item.id and not again.stale
     assert len(service.store.revisions(item.id)) == 2
 
@@ -323,7 +323,7 @@ async def test_long_notes_are_shortened_with_a_note_or_refused(
 
 def test_no_model_configured_says_how_to_connect(service):
     with pytest.raises(NoModelError) as caught:
-        service.drafter()
+        service.drafting.drafter()
     assert "No model is configured" in str(caught.value)
     assert "OPENAI_BASE_URL" in str(caught.value)
 
@@ -331,7 +331,7 @@ def test_no_model_configured_says_how_to_connect(service):
 async def test_questions_and_outcomes(service, llm_server, tmp_path, monkeypatch):
     use_test_server(llm_server, tmp_path, monkeypatch)
     session_id = make_session(service.store, 2)
-    drafter = service.drafter()
+    drafter = service.drafting.drafter()
     try:
         guides = await drafter.run(ItemKind.DISCUSSION_GUIDE, drafter.question_jobs(session_id))
         outcomes = await drafter.run(ItemKind.OUTCOME, drafter.outcome_jobs(session_id))
@@ -348,7 +348,7 @@ async def test_questions_and_outcomes(service, llm_server, tmp_path, monkeypatch
     }
     assert outcomes.drafted and all(i.kind is ItemKind.OUTCOME for i in outcomes.drafted)
     # A second round supersedes the untouched drafts of the first, with a note.
-    record = service.load(session_id)
+    record = service.sessions.load(session_id)
     old = [i for i in record.items_of(ItemKind.OUTCOME) if i.id in {o.id for o in outcomes.drafted}]
     assert all(i.status is Status.REJECTED for i in old)
     assert all(i.status is Status.DRAFT for i in again.drafted)
@@ -362,7 +362,7 @@ async def test_cancelling_keeps_finished_drafts_and_nothing_half_done(
     use_test_server(llm_server, tmp_path, monkeypatch)
     session_id = make_session(service.store, 2)
     llm_server.add_fault("timeout", times=None, match="name: Person 01", seconds=30, after_chunks=3)
-    drafter = service.drafter()
+    drafter = service.drafting.drafter()
     states: dict[str, set[str]] = {}
     both_under_way = asyncio.Event()
 
@@ -380,7 +380,7 @@ async def test_cancelling_keeps_finished_drafts_and_nothing_half_done(
         await task
     await drafter.aclose()
 
-    record = service.load(session_id)
+    record = service.sessions.load(session_id)
     names = {p.id: p.name for p in record.stakeholders}
     assert [names[i.stakeholder_id] for i in record.items] == ["Person 00"]
     statuses = sorted(c["status"] for c in service.store.llm_calls(session_id))
@@ -390,7 +390,7 @@ async def test_cancelling_keeps_finished_drafts_and_nothing_half_done(
 async def test_preview_is_exactly_what_is_sent(service, llm_server, tmp_path, monkeypatch):
     use_test_server(llm_server, tmp_path, monkeypatch)
     session_id = make_session(service.store, 1)
-    drafter = service.drafter(pseudonymise=True)
+    drafter = service.drafting.drafter(pseudonymise=True)
     [job] = drafter.segmentation_jobs(session_id)
     preview = drafter.preview(job)
     await drafter.run(ItemKind.SEGMENTATION, [job])
@@ -411,8 +411,8 @@ def test_rules_and_checks_work_without_a_model(service):
             {"name": "Flo"},
         ],
     )
-    record = service.load(session.id)
-    suggestions = service.rule_suggestions(record)
+    record = service.sessions.load(session.id)
+    suggestions = service.method.suggestions(record)
     names = {p.id: p.name for p in record.stakeholders}
     assert {names[k]: v.segment_id for k, v in suggestions.items()} == {
         "Dana": "detractor",
@@ -435,5 +435,5 @@ def test_rules_and_checks_work_without_a_model(service):
         Origin.PERSON,
         "Priya",
     )
-    failed = {f.rule_id for f in service.outcome_findings(activity) if not f.ok}
+    failed = {f.rule_id for f in service.method.outcome_findings(activity) if not f.ok}
     assert failed == {"baseline", "target", "due_date", "owner", "result_not_activity", "metric"}

@@ -271,10 +271,10 @@ def test_what_changed_is_listed_only_when_something_did(store):
 def test_export_is_deterministic(store, db_path):
     session_id = make_session(store)
     with WorkshopService.open(db_path) as service:
-        first = service.export_markdown(session_id)
-        second = service.export_markdown(session_id, include_drafts=False)
-        record = service.load(session_id)
-        assert first == second == service.render_markdown(record)
+        first = service.export.markdown(session_id)
+        second = service.export.markdown(session_id, include_drafts=False)
+        record = service.sessions.load(session_id)
+        assert first == second == service.export.render(record)
     assert first.endswith("\n") and not first.endswith("\n\n")
     assert export_markdown(record) == export_markdown(store.load_session(session_id))
 
@@ -283,7 +283,7 @@ def test_service_export_tells_who_drafted_edited_and_approved(store, db_path):
     session = store.create_session({"title": "Q3"}, [{"name": "Ada"}])
     ada = store.stakeholders(session.id)[0]
     with WorkshopService.open(db_path) as service:
-        template = service.library.get("segmentation")
+        template = service.method.library.get("segmentation")
     call = store.record_llm_call(
         LlmCall(
             session_id=session.id,
@@ -304,7 +304,7 @@ def test_service_export_tells_who_drafted_edited_and_approved(store, db_path):
     outcome = store.create_item(session.id, "outcome", outcome_body(), "person", "Priya")
     store.approve_item(outcome.id, "Priya")
     with WorkshopService.open(db_path) as service:
-        text = service.export_markdown(session.id)
+        text = service.export.markdown(session.id)
     assert "- **Models used:** gpt-4o-mini (1 call), llama3.1 (1 call, 1 failed)" in text
     rows = table_after(parse(text), "Appendix: provenance")
     assert rows[0] == ["Item", "Drafted by", "Edited by a person", "Approved", "Approval hash"]
@@ -320,8 +320,8 @@ def test_service_export_tells_who_drafted_edited_and_approved(store, db_path):
 def test_service_export_of_a_follow_up_names_its_parent(store, db_path):
     session_id = make_session(store)
     with WorkshopService.open(db_path) as service:
-        follow_up = service.follow_up(session_id, "Q4 strategy")
-        text = service.export_markdown(follow_up.id)
+        follow_up = service.history.follow_up(session_id, "Q4 strategy")
+        text = service.export.markdown(follow_up.id)
     assert text.startswith("# Q4 strategy\n")
     assert "- **Follows up:** Q3 strategy\n" in text
 
@@ -411,7 +411,7 @@ def test_hostile_text_cannot_break_the_document(store, db_path, hostile_playbook
         [SegmentInfo(s, f"{s} {HOSTILE}", HOSTILE) for s in ORDER] if hostile_playbook else None
     )
     with WorkshopService.open(db_path) as service:
-        data = service.export_data(
+        data = service.export.data(
             record, changes=[Change("segment_moved", HOSTILE, HOSTILE, HOSTILE)]
         )
     data = ExportData(
@@ -487,4 +487,4 @@ def test_hostile_text_cannot_break_the_document(store, db_path, hostile_playbook
 def test_hostile_text_in_the_store_keeps_deterministic_bytes(store, db_path):
     session_id, _ = hostile_session(store)
     with WorkshopService.open(db_path) as service:
-        assert service.export_markdown(session_id) == service.export_markdown(session_id)
+        assert service.export.markdown(session_id) == service.export.markdown(session_id)

@@ -142,12 +142,12 @@ def test_a_long_title_still_fits(store):
 def test_service_follow_up_records_the_facilitator(db_path):
     with WorkshopService.open(db_path) as service:
         quarter = build_quarter(service.store)
-        child = service.follow_up(quarter.session_id[:9])
+        child = service.history.follow_up(quarter.session_id[:9])
         assert child.parent_id == quarter.session_id
-        item = service.load(child.id).items[0]
-        assert service.revisions(item.id)[0].author == BY
-        assert service.changes_since_parent(quarter.session_id) == []
-        assert service.changes_since_parent(child.id) == []  # nothing changed yet
+        item = service.sessions.load(child.id).items[0]
+        assert service.items.revisions(item.id)[0].author == BY
+        assert service.history.changes_since_parent(quarter.session_id) == []
+        assert service.history.changes_since_parent(child.id) == []  # nothing changed yet
 
 
 def test_followup_command_prints_the_new_id(db_path):
@@ -170,23 +170,23 @@ def test_followup_command_prints_the_new_id(db_path):
 def test_the_export_of_a_follow_up_says_what_changed(db_path):
     with WorkshopService.open(db_path) as service:
         q = build_quarter(service.store)
-        child = service.follow_up(q.session_id)
-        record = service.load(child.id)
+        child = service.history.follow_up(q.session_id)
+        record = service.sessions.load(child.id)
         names = {p.id: p.name for p in record.stakeholders}
         marta = next(
             i
             for i in record.items_of(ItemKind.SEGMENTATION)
             if names[i.stakeholder_id] == "Marta Kowalski"
         )
-        moved = service.edit(marta.id, marta.body | {"segment": "detractor"}, BY)
+        moved = service.items.edit(marta.id, marta.body | {"segment": "detractor"}, BY)
         service.store.edit_item(
             moved.id,
             moved.body | {"rationale": "Lost the budget fight."},
             BY,
             note="Budget cut in Q3",
         )
-        service.approve(moved.id, BY)
-        text = service.export_markdown(child.id)
+        service.items.approve(moved.id, BY)
+        text = service.export.markdown(child.id)
     assert "## What changed since Q2 strategy" in text
     section = text.split("## What changed since", 1)[1].split("\n## ", 1)[0]
     assert "Marta Kowalski" in section and "Detractor" in section

@@ -109,10 +109,10 @@ def test_round_trip_is_lossless_byte_for_byte(source, tmp_path):
     for session_id in first:
         assert rows(fresh, session_id) == rows(path, session_id)
     with WorkshopService.open(fresh) as service:
-        assert [c.sentence() for c in service.compare(quarter.session_id, child_id)] == (
+        assert [c.sentence() for c in service.history.compare(quarter.session_id, child_id)] == (
             EXPECTED_CHANGES
         )
-        assert service.store.revisions(service.load(child_id).items[0].id)
+        assert service.store.revisions(service.sessions.load(child_id).items[0].id)
     conn = sqlite3.connect(fresh)
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
@@ -221,9 +221,9 @@ def test_as_copy_assigns_new_ids_consistently(source):
         child_copy = store.load_session_dump(store.dump_session(child_id), as_copy=True)
         assert child_copy.parent_id == quarter.session_id
         with WorkshopService(store) as service:
-            assert [c.sentence() for c in service.compare(quarter.session_id, child_copy.id)] == (
-                EXPECTED_CHANGES
-            )
+            assert [
+                c.sentence() for c in service.history.compare(quarter.session_id, child_copy.id)
+            ] == (EXPECTED_CHANGES)
 
     old_ids = _ids(original)
     new_ids = _ids(copy_doc)

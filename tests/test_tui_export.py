@@ -57,7 +57,7 @@ async def test_preview_shows_approved_items_and_drafts_on_request(db_path):
     async with app.run_test(size=SIZE) as pilot:
         await open_export(app, pilot, session_id)
         text = preview(app)
-        assert text == app.service.export_markdown(session_id)
+        assert text == app.service.export.markdown(session_id)
         assert TITLE in text and "More qualified inbound leads" in text
         assert "Shorter sales cycle" not in text
         assert "Not included: 1 draft" in text
@@ -89,7 +89,7 @@ async def test_write_then_ask_before_replacing(db_path, tmp_path, monkeypatch):
         await pilot.pause()
 
         target = tmp_path / "q3-strategy-eu-growth.md"
-        assert target.read_text(encoding="utf-8") == app.service.export_markdown(session_id)
+        assert target.read_text(encoding="utf-8") == app.service.export.markdown(session_id)
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
         assert str(target) in screen_text(app)
 
@@ -119,7 +119,7 @@ async def test_write_then_ask_before_replacing(db_path, tmp_path, monkeypatch):
         await pilot.press("y")
         await pilot.pause()
         written = target.read_text(encoding="utf-8")
-        assert written == app.service.export_markdown(session_id, include_drafts=True)
+        assert written == app.service.export.markdown(session_id, include_drafts=True)
         assert "Shorter sales cycle *(draft, not approved)*" in written
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
 

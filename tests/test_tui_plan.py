@@ -224,7 +224,7 @@ async def test_cadence_rows_are_saved_per_segment(db_path):
         await pilot.pause()
         [item] = plan_items(db_path, session_id, ItemKind.CADENCE)
         assert item.body["frequency"] == "every two weeks" and item.status is Status.DRAFT
-        assert len(app.service.revisions(item.id)) == 3
+        assert len(app.service.items.revisions(item.id)) == 3
         row = table.get_row("champion")
         assert str(row[2]) == "every two weeks"
 

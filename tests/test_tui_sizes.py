@@ -137,5 +137,5 @@ async def test_a_ten_thousand_character_outcome_is_saved_whole_and_clipped_on_it
         (outcome,) = check.load_session(session_id).items_of(ItemKind.OUTCOME)
     assert outcome.body["result"] == long_result.strip()
     monkeypatch.chdir(tmp_path)
-    exported = WorkshopService.open(db_path).export_markdown(session_id, include_drafts=True)
+    exported = WorkshopService.open(db_path).export.markdown(session_id, include_drafts=True)
     assert long_result.strip() in exported

@@ -276,7 +276,7 @@ async def write_export(pilot: Pilot, db_path: Path, session_id: str, cwd: Path) 
     await pilot.pause()
     assert isinstance(app.screen, WorkshopScreen)
     written = (cwd / "q3-growth-workshop.md").read_text(encoding="utf-8")
-    assert written == app.service.export_markdown(session_id)
+    assert written == app.service.export.markdown(session_id)
     assert written.startswith(f"# {TITLE}\n")
     assert "- **Organisation:** Acme Robotics" in written
     assert "EU partner webinar" in written  # the approved entry

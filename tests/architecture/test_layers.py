@@ -235,3 +235,31 @@ def test_a_tree_with_a_lazy_cycle_and_a_wrong_arrow_fails(tmp_path):
     assert violations(graph) == [
         "workshop.service.facade imports workshop.tui.home; a front end sits above workshop.service"
     ]
+
+
+def store_reaches(path: Path) -> list[int]:
+    """Lines where code reaches past the service to its store (`service.store`, say)."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr in ("store", "_store"):
+            owner = node.value
+            name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            if "service" in name:
+                lines.append(node.lineno)
+    return lines
+
+
+def test_the_front_ends_never_reach_the_store_behind_the_service():
+    found = {
+        name: lines
+        for name, path in source_files().items()
+        if is_within(name, "workshop.tui") or is_within(name, "workshop.cli")
+        if (lines := store_reaches(path))
+    }
+    assert found == {}
+
+
+def test_reaching_the_store_is_caught(tmp_path):
+    screen = tmp_path / "screen.py"
+    screen.write_text("def f(self):\n    return self.service.store.get_session('x')\n")
+    assert store_reaches(screen) == [2]

@@ -95,7 +95,7 @@ async def run_doctor(service: WorkshopService, settings: ModelSettings | None) -
     for key, value in settings.describe().items():
         click.echo(f"  {key + ':':<16}{value}")
     click.echo("Checks:")
-    checks = await run_checks(settings, service.record_llm_call)
+    checks = await run_checks(settings, service.drafting.record_call)
     for check in checks:
         mark = "ok " if check.ok and not check.warning else ("warn" if check.ok else "FAIL")
         click.echo(f"  [{mark}] {check.name}: {check.detail}")

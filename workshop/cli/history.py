@@ -42,13 +42,13 @@ def list_sessions(
         "until": until,
     }
     if query is not None:
-        hits = service.search_filtered(query, limit, **filters)
+        hits = service.sessions.search_filtered(query, limit, **filters)
         if as_json:
             click.echo(json.dumps([h.model_dump() for h in hits], indent=2, ensure_ascii=False))
         else:
             print_hits(hits)
         return
-    summaries = service.list_filtered(limit, **filters)
+    summaries = service.sessions.list_filtered(limit, **filters)
     if as_json:
         data = [s.model_dump(mode="json") for s in summaries]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -63,14 +63,14 @@ def run_diff(service: WorkshopService, a: str, b: str | None, as_json: bool) -> 
     from workshop.cli.output import print_changes
 
     if b is None:
-        later = service.get_session(a)
+        later = service.sessions.get(a)
         if later.parent_id is None:
             raise WorkshopError(
                 f"{later.id} does not follow up another session; give two ids: "
                 "workshop diff EARLIER LATER."
             )
         a, b = later.parent_id, later.id
-    changes = service.compare(a, b)
+    changes = service.history.compare(a, b)
     if as_json:
         data = [asdict(c) | {"sentence": c.sentence()} for c in changes]
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -84,12 +84,12 @@ def read_dump(service: WorkshopService, file: Path) -> dict[str, Any]:
         from sessions.transfer import parse_dump
 
         return parse_dump(sys.stdin.read(), "standard input")
-    return service.read_dump(file)
+    return service.history.read_dump(file)
 
 
 def load(service: WorkshopService, file: Path, as_copy: bool) -> None:
     data = read_dump(service, file)
-    session = service.load_dump(data, as_copy)
+    session = service.history.load_dump(data, as_copy)
     dumped = data.get("session") or {}
     parent = dumped.get("parent_id") if isinstance(dumped, dict) else None
     if parent and session.parent_id is None:
@@ -102,12 +102,14 @@ def load(service: WorkshopService, file: Path, as_copy: bool) -> None:
 
 
 def set_archived(service: WorkshopService, session_ref: str, archived: bool) -> None:
-    session = service.get_session(session_ref)
+    session = service.sessions.get(session_ref)
     word = "archived" if archived else "not archived"
     if session.archived == archived:
         click.echo(f"{session.id} is already {word}; nothing changed.")
         return
-    session = service.archive(session.id) if archived else service.unarchive(session.id)
+    session = (
+        service.sessions.archive(session.id) if archived else service.sessions.unarchive(session.id)
+    )
     if archived:
         click.echo(f"Archived {session.id}; `workshop list --all` still shows it.")
     else:
@@ -143,7 +145,7 @@ def deletion_lines(title: str, session_id: str, counts: dict[str, int]) -> list[
 
 def delete(service: WorkshopService, session_ref: str, yes: bool) -> None:
     """Say exactly what goes; ask on a terminal; without one, only with --yes."""
-    session, counts = service.deletion_summary(session_ref)
+    session, counts = service.sessions.deletion_summary(session_ref)
     click.echo("\n".join(deletion_lines(session.title, session.id, counts)))
     if not yes:
         if not sys.stdin.isatty():
@@ -152,5 +154,5 @@ def delete(service: WorkshopService, session_ref: str, yes: bool) -> None:
             )
         if not click.confirm("Delete it?", default=False):
             raise WorkshopError("Not deleted.")
-    service.delete(session.id)
+    service.sessions.delete(session.id)
     click.echo(f"Deleted {session.id}.")

@@ -86,7 +86,7 @@ def _service(ctx: click.Context):
 @click.pass_context
 def new(ctx, title, organisation, brief_file, stakeholders_csv) -> None:
     """Create a session and print its id."""
-    session = _service(ctx).new_session(title, organisation, brief_file, stakeholders_csv)
+    session = _service(ctx).sessions.new(title, organisation, brief_file, stakeholders_csv)
     click.echo(session.id)
 
 
@@ -131,12 +131,12 @@ def show(ctx, session_id: str) -> None:
     from workshop.cli.output import print_session
 
     service = _service(ctx)
-    record = service.load(session_id)
+    record = service.sessions.load(session_id)
     try:
-        settings = service.model_settings()
+        settings = service.drafting.settings()
     except WorkshopError:
         settings = None  # a broken config must not stop anyone reading a session
-    print_session(record, service, service.usage(record.session.id, settings))
+    print_session(record, service, service.drafting.usage(record.session.id, settings))
 
 
 @cli.command()
@@ -149,9 +149,9 @@ def export(ctx, session_id: str, output: Path | None, drafts: bool, force: bool)
     """Export a session as Markdown, to stdout or a file."""
     service = _service(ctx)
     if output is None:
-        click.echo(service.export_markdown(session_id, drafts), nl=False)
+        click.echo(service.export.markdown(session_id, drafts), nl=False)
     else:
-        service.write_export(session_id, output, drafts, force)
+        service.export.write(session_id, output, drafts, force)
         click.echo(f"Wrote {output}", err=True)
 
 
@@ -182,8 +182,8 @@ def draft(
     from workshop.cli.drafting import run_draft
 
     service = _service(ctx)
-    drafter = service.drafter(profile, model, base_url, pseudonymise)
-    record = service.load(session_id)
+    drafter = service.drafting.drafter(profile, model, base_url, pseudonymise)
+    record = service.sessions.load(session_id)
     summary = asyncio.run(
         run_draft(drafter, record, DRAFT_KINDS[what], names, guidance, preview=preview)
     )
@@ -206,7 +206,7 @@ def doctor(ctx, profile, model, base_url) -> None:
     from workshop.cli.drafting import run_doctor
 
     service = _service(ctx)
-    settings = service.model_settings(profile, model, base_url)
+    settings = service.drafting.settings(profile, model, base_url)
     if not asyncio.run(run_doctor(service, settings)):
         raise UserFacingError("The model is not usable yet; see the checks above.")
 
@@ -224,7 +224,7 @@ def followup(ctx, session_id: str, title: str | None) -> None:
     It carries the brief, the stakeholders with their last approved segments, and the
     approved outcomes and impact cadences.
     """
-    click.echo(_service(ctx).follow_up(session_id, title).id)
+    click.echo(_service(ctx).history.follow_up(session_id, title).id)
 
 
 @cli.command()
@@ -251,9 +251,9 @@ def dump(ctx, session_id: str, output: Path | None, force: bool) -> None:
     """Write a whole session as JSON, to move it to another machine (`workshop load`)."""
     service = _service(ctx)
     if output is None:
-        click.echo(service.dump_text(session_id), nl=False)
+        click.echo(service.history.dump_text(session_id), nl=False)
     else:
-        service.write_dump(session_id, output, force)
+        service.history.write_dump(session_id, output, force)
         click.echo(f"Wrote {output}", err=True)
 
 

@@ -8,7 +8,8 @@ import click
 
 from sessions import Item, ItemKind, SearchHit, SessionRecord, SessionSummary
 from workshop.rules.compare import Change
-from workshop.service.facade import Usage, WorkshopService
+from workshop.service.drafting import Usage
+from workshop.service.facade import WorkshopService
 
 
 def _short(text: str, width: int) -> str:
@@ -97,7 +98,7 @@ def print_session(record: SessionRecord, service: WorkshopService, usage: Usage)
 
 def _print_segmentation(record: SessionRecord, service: WorkshopService) -> None:
     items = [i for i in record.items_of(ItemKind.SEGMENTATION) if i.status.value != "rejected"]
-    suggestions = service.rule_suggestions(record)
+    suggestions = service.method.suggestions(record)
     if not items and not suggestions:
         return
     click.echo("\nSegmentation:")
@@ -129,7 +130,7 @@ def _print_outcomes(record: SessionRecord, service: WorkshopService) -> None:
         return
     click.echo("\nOutcomes:")
     for item in items:
-        findings = service.outcome_findings(item)
+        findings = service.method.outcome_findings(item)
         click.echo(f"  - {_short(str(item.body.get('result', '')), 70)} [{_flags(item)}]")
         click.echo(f"      {summarise(findings)}")
         for finding in findings:

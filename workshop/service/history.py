@@ -1,58 +1,54 @@
-"""The service's past sessions: follow-ups, what changed, moving, archiving, browsing."""
+"""Past sessions: follow-ups, what changed since the last one, sessions as JSON dumps."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sessions import (
-    SearchHit,
-    Session,
-    SessionStore,
-    SessionSummary,
-)
+from sessions import Session, SessionStore
 from workshop.errors import WorkshopError
 from workshop.rules.compare import Change, compare_sessions
 from workshop.service.files import write_private_file
+from workshop.service.items import ItemOps
+from workshop.service.sessions import SessionOps
 
 
 class HistoryOps:
-    """Past-session operations of WorkshopService (needs `self.store`)."""
+    """`service.history`: follow-ups, what changed since, and sessions as JSON dumps."""
 
-    store: SessionStore
-
-    # Past sessions: follow-ups, what changed, moving sessions, archive ---------------
-
-    def get_session(self, session_ref: str) -> Session:
-        """One session's brief and state, without its people and items."""
-        return self.store.get_session(self.resolve(session_ref))
+    def __init__(self, store: SessionStore, sessions: SessionOps, items: ItemOps) -> None:
+        self._store = store
+        self._sessions = sessions
+        self._items = items
+        # The store's own operation, offered as it is.
+        self.load_dump: Callable[..., Session] = store.load_session_dump
 
     def follow_up(self, session_id: str, title: str | None = None) -> Session:
         """Start the next workshop from a past one (sessions/follow_up.py says what it carries)."""
-        parent_id = self.resolve(session_id)
-        return self.store.follow_up(parent_id, title, by=self.author(parent_id))
+        parent_id = self._sessions.resolve(session_id)
+        return self._store.follow_up(parent_id, title, by=self._items.author(parent_id))
 
     def compare(self, a_ref: str, b_ref: str) -> list[Change]:
         """What changed from session a (earlier) to session b (later)."""
-        a_id, b_id = self.resolve(a_ref), self.resolve(b_ref)
+        a_id, b_id = self._sessions.resolve(a_ref), self._sessions.resolve(b_ref)
         return compare_sessions(
-            self.store.load_session(a_id),
-            self.store.load_session(b_id),
-            links=self.store.carried_links(b_id, a_id),
-            notes=self.store.revision_notes(b_id),
+            self._store.load_session(a_id),
+            self._store.load_session(b_id),
+            links=self._store.carried_links(b_id, a_id),
+            notes=self._store.revision_notes(b_id),
         )
 
     def changes_since_parent(self, session_id: str) -> list[Change]:
         """What changed since the session this one follows up; empty when it has none."""
-        session = self.get_session(session_id)
+        session = self._sessions.get(session_id)
         if session.parent_id is None:
             return []
         return self.compare(session.parent_id, session.id)
 
     def dump(self, session_ref: str) -> dict[str, Any]:
         """The whole session as a JSON-ready document (see sessions/transfer.py)."""
-        return self.store.dump_session(self.resolve(session_ref))
+        return self._store.dump_session(self._sessions.resolve(session_ref))
 
     def dump_text(self, session_ref: str) -> str:
         from sessions.transfer import dump_text
@@ -76,46 +72,3 @@ class HistoryOps:
         except OSError as error:
             raise WorkshopError(f"Cannot read {path}: {error.strerror}.") from None
         return parse_dump(text, str(path))
-
-    def load_dump(self, data: dict[str, Any], as_copy: bool = False) -> Session:
-        """Load a dumped session: the same ids (refused if taken), or new ones with as_copy."""
-        return self.store.load_session_dump(data, as_copy)
-
-    def archive(self, session_ref: str) -> Session:
-        return self.store.set_archived(self.resolve(session_ref), True)
-
-    def unarchive(self, session_ref: str) -> Session:
-        return self.store.set_archived(self.resolve(session_ref), False)
-
-    def deletion_summary(self, session_ref: str) -> tuple[Session, dict[str, int]]:
-        """The session and what deleting it would delete (see SessionStore.session_counts)."""
-        session_id = self.resolve(session_ref)
-        return self.store.get_session(session_id), self.store.session_counts(session_id)
-
-    def delete(self, session_ref: str) -> None:
-        self.store.delete_session(self.resolve(session_ref))
-
-    def list_filtered(
-        self,
-        limit: int = 50,
-        include_archived: bool = False,
-        status: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
-    ) -> list[SessionSummary]:
-        return self.store.list_sessions_filtered(
-            limit, 0, include_archived, status=status, since=since, until=until
-        )
-
-    def search_filtered(
-        self,
-        query: str,
-        limit: int = 50,
-        include_archived: bool = False,
-        status: str | None = None,
-        since: date | None = None,
-        until: date | None = None,
-    ) -> list[SearchHit]:
-        return self.store.search_filtered(
-            query, limit, include_archived, status=status, since=since, until=until
-        )

@@ -137,7 +137,7 @@ class HomeScreen(Screen[None]):
             action()
 
     def show_sessions(self) -> None:
-        summaries = self.service.list_filtered(PAGE_SIZE, **self._filters())
+        summaries = self.service.sessions.list_filtered(PAGE_SIZE, **self._filters())
         table = self.query_one("#sessions", DataTable)
         search = self.query_one("#search", Input)
         typing = self.focused is search
@@ -198,7 +198,7 @@ class HomeScreen(Screen[None]):
             self.show_sessions()
             return
         try:
-            hits = self.service.search_filtered(query, 50, **self._filters())
+            hits = self.service.sessions.search_filtered(query, 50, **self._filters())
         except StoreError as error:
             self._status(str(error))
             return
@@ -234,7 +234,7 @@ class HomeScreen(Screen[None]):
         from workshop.tui.screens.workshop_screen import WorkshopScreen
 
         try:
-            self.service.resolve(session_id)
+            self.service.sessions.resolve(session_id)
         except StoreError as error:
             self.notify(str(error), severity="error")
             return
@@ -250,7 +250,7 @@ class HomeScreen(Screen[None]):
         if session_id is None:
             return
         try:
-            record = self.service.load(session_id)
+            record = self.service.sessions.load(session_id)
         except StoreError as error:
             self.notify(str(error), severity="error")
             return
@@ -282,7 +282,7 @@ class HomeScreen(Screen[None]):
         if session_id is None:
             return
         try:
-            child = self.service.follow_up(session_id)
+            child = self.service.history.follow_up(session_id)
         except StoreError as error:
             self.notify(str(error), severity="error")
             return
@@ -298,12 +298,12 @@ class HomeScreen(Screen[None]):
         session_id = self._selected()
         if session_id is None:
             return
-        session = self.service.get_session(session_id)
+        session = self.service.sessions.get(session_id)
         if session.parent_id is None:
             self.notify("This session follows up no earlier one; f starts a follow-up.")
             return
-        parent = self.service.get_session(session.parent_id)
-        changes = self.service.changes_since_parent(session_id)
+        parent = self.service.sessions.get(session.parent_id)
+        changes = self.service.history.changes_since_parent(session_id)
         self.app.push_screen(ChangesScreen(parent.title, session.title, changes))
 
     @_when_open
@@ -311,12 +311,12 @@ class HomeScreen(Screen[None]):
         session_id = self._selected()
         if session_id is None:
             return
-        session = self.service.get_session(session_id)
+        session = self.service.sessions.get(session_id)
         if session.archived:
-            self.service.unarchive(session_id)
+            self.service.sessions.unarchive(session_id)
             self.notify(f"{session.title} is back in the list.")
         else:
-            self.service.archive(session_id)
+            self.service.sessions.archive(session_id)
             self.notify(f"{session.title} archived; h shows archived sessions.")
         self.show_sessions()
 
@@ -384,7 +384,7 @@ class HomeScreen(Screen[None]):
         session_id = self._selected()
         if session_id is None:
             return
-        session, counts = self.service.deletion_summary(session_id)
+        session, counts = self.service.sessions.deletion_summary(session_id)
         what = ", ".join(f"{n} {name}" for name, n in counts.items() if n) or "nothing else"
         question = (
             f"Delete “{session.title}” for good, with {what}? "
@@ -393,7 +393,7 @@ class HomeScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.service.delete(session_id)
+                self.service.sessions.delete(session_id)
                 self.show_sessions()
                 self.notify(f"Deleted {session.title}.")
 

@@ -63,7 +63,7 @@ class NewSessionScreen(ModalScreen[str | None]):
         title = self.query_one("#title", Input).value
         organisation = self.query_one("#organisation", Input).value
         try:
-            session = self.service.new_session(title=title, organisation=organisation)
+            session = self.service.sessions.new(title=title, organisation=organisation)
         except StoreError as error:
             # The dialog stays open with what was typed, so nothing is lost.
             self.query_one("#error", Static).update(str(error).replace("brief: title:", "Title"))

@@ -30,7 +30,7 @@ class SessionViewScreen(Screen[None]):
         yield Header()
         # The export escapes all user text, so the Markdown widget shows it as text.
         with VerticalScroll(id="document"):
-            yield Markdown(self.service.render_markdown(self.record, include_drafts=True))
+            yield Markdown(self.service.export.render(self.record, include_drafts=True))
         yield Footer()
 
     def on_mount(self) -> None:

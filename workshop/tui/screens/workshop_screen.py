@@ -89,7 +89,7 @@ class WorkshopScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        session = self.service.store.get_session(self.session_id)
+        session = self.service.sessions.get(self.session_id)
         self._stage = session.stage
         self.status.show_title(session.title)
         self.status.show_stage(self._stage.value.capitalize())
@@ -110,7 +110,7 @@ class WorkshopScreen(Screen[None]):
     def _show_model(self) -> None:
         banner = self.query_one("#banner", Static)
         try:
-            settings = self.service.model_settings()
+            settings = self.service.drafting.settings()
         except WorkshopError as error:
             settings = None
             banner.update(f"Model configuration problem: {error}  Everything else works by hand.")
@@ -127,7 +127,7 @@ class WorkshopScreen(Screen[None]):
         self._settings = settings
 
     def _show_tokens(self) -> None:
-        usage = self.service.usage(self.session_id, self._settings)
+        usage = self.service.drafting.usage(self.session_id, self._settings)
         cost = f" ≈ ${usage.cost:.3f}" if usage.cost is not None else ""
         self.status.show_tokens(f"{usage.tokens_in + usage.tokens_out:,} tokens{cost}")
 
@@ -149,7 +149,7 @@ class WorkshopScreen(Screen[None]):
             self._save_time()
             self._stage = stage
             try:
-                self.service.set_stage(self.session_id, stage)
+                self.service.sessions.set_stage(self.session_id, stage)
             except StoreError as error:
                 self.status.show_save_failed(str(error))
             else:
@@ -172,14 +172,14 @@ class WorkshopScreen(Screen[None]):
         self._stage_started = time.monotonic()
         seconds, self._unsaved_seconds = self._unsaved_seconds, 0.0
         try:
-            self.service.add_stage_time(self.session_id, self._stage, seconds)
+            self.service.sessions.add_stage_time(self.session_id, self._stage, seconds)
         except StoreError:
             self._unsaved_seconds += seconds  # kept for the next try
         self._load_times()
 
     def _load_times(self) -> None:
         # Read once per save rather than on every tick of the clock.
-        self._times = self.service.stage_times(self.session_id)
+        self._times = self.service.sessions.stage_times(self.session_id)
 
     def on_unmount(self) -> None:
         self._save_time()
@@ -192,7 +192,7 @@ class WorkshopScreen(Screen[None]):
                 return
             try:
                 minutes = int(value) if value.strip() else None
-                self.service.set_time_box(self.session_id, self._stage, minutes)
+                self.service.sessions.set_time_box(self.session_id, self._stage, minutes)
             except ValueError:
                 self.notify("A time box is a whole number of minutes.", severity="error")
                 return
@@ -223,7 +223,7 @@ class WorkshopScreen(Screen[None]):
 
     @on(SessionChanged)
     def session_changed(self) -> None:
-        title = self.service.store.get_session(self.session_id).title
+        title = self.service.sessions.get(self.session_id).title
         self.status.show_title(title)
         self._show_tokens()
 

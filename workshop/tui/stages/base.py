@@ -50,10 +50,10 @@ class StagePane(Vertical):
     @property
     def author(self) -> str:
         """Who a person's change is recorded as: the session's facilitator."""
-        return self.service.author(self.session_id)
+        return self.service.items.author(self.session_id)
 
     def load(self) -> SessionRecord:
-        return self.service.load(self.session_id)
+        return self.service.sessions.load(self.session_id)
 
     def reload(self) -> None:
         """Redraw from the database (after another pane or a worker changed it)."""

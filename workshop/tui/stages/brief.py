@@ -46,7 +46,7 @@ class BriefPane(StagePane):
     def reload(self) -> None:
         if self._pending is not None:
             return  # never overwrite what is being typed with an older saved copy
-        session = self.service.store.get_session(self.session_id)
+        session = self.service.sessions.get(self.session_id)
         self._loading = True
         values = {
             "title": session.title,
@@ -98,7 +98,7 @@ class BriefPane(StagePane):
 
             self.post_message(SaveFailed(brief))
             return
-        self.save("brief", lambda: self.service.update_brief(self.session_id, brief))
+        self.save("brief", lambda: self.service.sessions.update_brief(self.session_id, brief))
 
     def on_unmount(self) -> None:
         self.flush()

@@ -45,7 +45,7 @@ class DiscussionsPane(DraftingPane):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.segment = Segment(self.service.playbook.segments[0].id)
+        self.segment = Segment(self.service.method.playbook.segments[0].id)
         self.states: dict[str, GuideState] = {}  # by segment id, while drafting or failed
         self.notice = ""  # the last drafting error, until the next round
         self._chosen: dict[Segment, str] = {}  # the version shown where there are several
@@ -56,11 +56,11 @@ class DiscussionsPane(DraftingPane):
 
     @property
     def segment_names(self) -> dict[Segment, str]:
-        return {Segment(s.id): s.name for s in self.service.playbook.segments}
+        return {Segment(s.id): s.name for s in self.service.method.playbook.segments}
 
     @property
     def topics(self) -> list[tuple[str, str]]:
-        return [(t.id, t.title) for t in self.service.playbook.topics]
+        return [(t.id, t.title) for t in self.service.method.playbook.topics]
 
     @property
     def view(self) -> GuideView:
@@ -85,7 +85,7 @@ class DiscussionsPane(DraftingPane):
     def reload(self) -> None:
         self.flush()
         record = self.load()
-        self._people = self.service.people_by_segment(record)
+        self._people = self.service.method.people_by_segment(record)
         self._guides = _guides_by_segment(record)
         self._answers = _answers_by_person(record)
         self._names = {p.id: p.name for p in record.stakeholders}
@@ -179,7 +179,7 @@ class DiscussionsPane(DraftingPane):
     def _save_answer(self, stakeholder_id: str, question: str, answer: str) -> bool:
         saved = self.save(
             "answer",
-            lambda: self.service.save_answer(
+            lambda: self.service.items.save_answer(
                 self.session_id, stakeholder_id, question, answer, self.author
             ),
             announce=False,
@@ -300,7 +300,8 @@ class DiscussionsPane(DraftingPane):
             questions[index] = question
             body = guide.body | {"questions": questions}
             return self._write(
-                "question", lambda: self.service.edit(guide.id, body, self.author, guide.version)
+                "question",
+                lambda: self.service.items.edit(guide.id, body, self.author, guide.version),
             )
 
         title = f"{self.segment_names[self.segment]}: question {index + 1}"
@@ -316,13 +317,14 @@ class DiscussionsPane(DraftingPane):
                 body = {"segment": segment.value, "questions": [question]}
                 return self._write(
                     "guide",
-                    lambda: self.service.write_item(
+                    lambda: self.service.items.write(
                         self.session_id, ItemKind.DISCUSSION_GUIDE, body, self.author
                     ),
                 )
             body = guide.body | {"questions": [*guide.body.get("questions", []), question]}
             return self._write(
-                "question", lambda: self.service.edit(guide.id, body, self.author, guide.version)
+                "question",
+                lambda: self.service.items.edit(guide.id, body, self.author, guide.version),
             )
 
         title = f"{self.segment_names[segment]}: a new question"
@@ -345,7 +347,8 @@ class DiscussionsPane(DraftingPane):
             questions = [q for n, q in enumerate(guide.body.get("questions", [])) if n != index]
             body = guide.body | {"questions": questions}
             self.save(
-                "question", lambda: self.service.edit(guide.id, body, self.author, guide.version)
+                "question",
+                lambda: self.service.items.edit(guide.id, body, self.author, guide.version),
             )
             self.reload()
 
@@ -363,19 +366,19 @@ class DiscussionsPane(DraftingPane):
     def action_approve(self) -> None:
         if guide := self._guide_or_hint():
             self.save(
-                "approval", lambda: self.service.approve(guide.id, self.author, guide.version)
+                "approval", lambda: self.service.items.approve(guide.id, self.author, guide.version)
             )
             self.reload()
 
     def action_reject(self) -> None:
         if guide := self._guide_or_hint():
-            self.save("rejection", lambda: self.service.reject(guide.id, self.author))
+            self.save("rejection", lambda: self.service.items.reject(guide.id, self.author))
             self._chosen[self.segment] = guide.id  # stays in view, to reopen with u
             self.reload()
 
     def action_reopen(self) -> None:
         if guide := self._guide_or_hint():
-            self.save("reopening", lambda: self.service.reopen(guide.id, self.author))
+            self.save("reopening", lambda: self.service.items.reopen(guide.id, self.author))
             self.reload()
 
 

@@ -87,7 +87,9 @@ class DraftingPane(StagePane):
 
     async def _drafting_round(self, kind: ItemKind, make_jobs: JobFactory) -> None:
         try:
-            drafter = await asyncio.to_thread(self.service.drafter, pseudonymise=self.pseudonymise)
+            drafter = await asyncio.to_thread(
+                self.service.drafting.drafter, pseudonymise=self.pseudonymise
+            )
         except WorkshopError as error:
             self.post_message(DraftDone(kind, None, str(error)))
             return

@@ -65,7 +65,7 @@ class ExportPane(StagePane):
 
     def _show_preview(self) -> None:
         record = self.load()
-        self.markdown_text = self.service.render_markdown(record, self.include_drafts)
+        self.markdown_text = self.service.export.render(record, self.include_drafts)
         self.query_one("#export-preview", MarkdownPreview).update(self.markdown_text)
         self._show_status()
         focused = self.app.focused
@@ -95,7 +95,7 @@ class ExportPane(StagePane):
 
     def action_write(self, typed: str | None = None) -> None:
         if typed is None:
-            title = self.service.store.get_session(self.session_id).title
+            title = self.service.sessions.get(self.session_id).title
             typed = f"{title_slug(title)}.md"
         drafts = "with drafts marked" if self.include_drafts else "approved items only"
         self.app.push_screen(
@@ -140,7 +140,7 @@ class ExportPane(StagePane):
 
     def _write(self, path: Path, typed: str, force: bool) -> None:
         try:
-            self.service.write_export(self.session_id, path, self.include_drafts, force=force)
+            self.service.export.write(self.session_id, path, self.include_drafts, force=force)
         except (WorkshopError, StoreError) as error:
             if not force and path.exists():  # it appeared since we looked
                 self._confirm_replace(path, typed)

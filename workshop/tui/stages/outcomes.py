@@ -78,7 +78,7 @@ class OutcomesPane(DraftingPane):
         box = self.query_one("#out-list", VerticalScroll)
         await box.query(OutcomeCard).remove()
         items = self._outcomes(record)
-        cards = [OutcomeCard(item, self.service.outcome_findings(item)) for item in items]
+        cards = [OutcomeCard(item, self.service.method.outcome_findings(item)) for item in items]
         empty = self.query_one("#out-empty", Static)
         empty.display = not cards
         empty.update(
@@ -206,15 +206,15 @@ class OutcomesPane(DraftingPane):
             self.reload()
 
     def action_approve(self) -> None:
-        self._act("approval", lambda i: self.service.approve(i.id, self.author, i.version))
+        self._act("approval", lambda i: self.service.items.approve(i.id, self.author, i.version))
 
     def action_reject(self) -> None:
-        self._act("rejection", lambda i: self.service.reject(i.id, self.author))
+        self._act("rejection", lambda i: self.service.items.reject(i.id, self.author))
         if not self.show_rejected:
             self.notify("Rejected; h shows rejected outcomes, u reopens one.")
 
     def action_reopen(self) -> None:
-        self._act("reopening", lambda i: self.service.reopen(i.id, self.author))
+        self._act("reopening", lambda i: self.service.items.reopen(i.id, self.author))
 
     def action_toggle_rejected(self) -> None:
         self.show_rejected = not self.show_rejected
@@ -223,7 +223,7 @@ class OutcomesPane(DraftingPane):
     def action_new(self) -> None:
         def save(body: dict[str, Any]) -> str | None:
             return self._write(
-                lambda: self.service.write_item(
+                lambda: self.service.items.write(
                     self.session_id, ItemKind.OUTCOME, body, self.author
                 )
             )
@@ -238,7 +238,9 @@ class OutcomesPane(DraftingPane):
         self._focus_id = item.id
 
         def save(body: dict[str, Any]) -> str | None:
-            return self._write(lambda: self.service.edit(item.id, body, self.author, item.version))
+            return self._write(
+                lambda: self.service.items.edit(item.id, body, self.author, item.version)
+            )
 
         self._open_dialog("Edit the outcome", item.body, save)
 
@@ -248,7 +250,7 @@ class OutcomesPane(DraftingPane):
         dialog = OutcomeDialog(
             title,
             body,
-            self.service.check_outcome_body,
+            self.service.method.check_outcome,
             save,
             priorities=record.session.priorities,
             names=names,

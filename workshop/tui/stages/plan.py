@@ -74,7 +74,7 @@ class PlanPane(StagePane):
     @property
     def segments(self) -> dict[str, tuple[str, str]]:
         """Segment id → (name, what they need), in the playbook's order."""
-        return {s.id: (s.name, s.needs) for s in self.service.playbook.segments}
+        return {s.id: (s.name, s.needs) for s in self.service.method.playbook.segments}
 
     # Drawing --------------------------------------------------------------------------
 
@@ -83,7 +83,7 @@ class PlanPane(StagePane):
         self.outcomes = {i.id: i for i in record.items_of(ItemKind.OUTCOME)}
         entries = sorted(record.items_of(ItemKind.PLAN_ENTRY), key=entry_sort_key)
         self.entries = {i.id: i for i in entries}
-        self.cadence = {s: self.service.cadence_for(record, s) for s in self.segments}
+        self.cadence = {s: self.service.items.cadence_for(record, s) for s in self.segments}
         window = plan_window(record.session.workshop_date)
         _fill(
             self.plan_table,
@@ -205,7 +205,7 @@ class PlanPane(StagePane):
         def write(body: dict[str, Any]) -> str | None:
             return self._attempt(
                 "plan entry",
-                lambda: self.service.write_item(
+                lambda: self.service.items.write(
                     self.session_id, ItemKind.PLAN_ENTRY, body, self.author
                 ),
             )
@@ -224,7 +224,8 @@ class PlanPane(StagePane):
 
         def write(body: dict[str, Any]) -> str | None:
             return self._attempt(
-                "plan entry", lambda: self.service.edit(item.id, body, self.author, item.version)
+                "plan entry",
+                lambda: self.service.items.edit(item.id, body, self.author, item.version),
             )
 
         self.app.push_screen(
@@ -261,7 +262,7 @@ class PlanPane(StagePane):
         def write(body: dict[str, Any]) -> str | None:
             return self._attempt(
                 "impact cadence",
-                lambda: self.service.save_cadence(
+                lambda: self.service.items.save_cadence(
                     self.session_id,
                     segment,
                     body["report"],
@@ -306,17 +307,19 @@ class PlanPane(StagePane):
                     severity="warning",
                 )
                 return
-        self.save("approval", lambda: self.service.approve(item.id, self.author, item.version))
+        self.save(
+            "approval", lambda: self.service.items.approve(item.id, self.author, item.version)
+        )
         self.reload()
 
     def action_reject(self) -> None:
         if item := self._selected():
-            self.save("rejection", lambda: self.service.reject(item.id, self.author))
+            self.save("rejection", lambda: self.service.items.reject(item.id, self.author))
             self.reload()
 
     def action_reopen(self) -> None:
         if item := self._selected():
-            self.save("reopening", lambda: self.service.reopen(item.id, self.author))
+            self.save("reopening", lambda: self.service.items.reopen(item.id, self.author))
             self.reload()
 
 

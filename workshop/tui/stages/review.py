@@ -73,7 +73,7 @@ class ReviewPane(StagePane):
     def reload(self) -> None:
         record = self.load()
         names = {s.id: s.name for s in record.stakeholders}
-        segments = {s.id: s.name for s in self.service.playbook.segments}
+        segments = {s.id: s.name for s in self.service.method.playbook.segments}
         self._show_counts(record)
         table = self.items_table
         keep = self._row_key()
@@ -127,7 +127,7 @@ class ReviewPane(StagePane):
             message = "Nothing drafted or written yet." if not self.items else ""
             self.history.show(None, message, [])
             return
-        self.history.show(item, self.labels[item.id], self.service.revisions(item.id))
+        self.history.show(item, self.labels[item.id], self.service.items.revisions(item.id))
 
     @on(DataTable.RowHighlighted, "#review-items")
     def highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -69,7 +69,7 @@ class SegmentationPane(DraftingPane):
 
     @property
     def segment_names(self) -> dict[str, str]:
-        return {s.id: s.name for s in self.service.playbook.segments}
+        return {s.id: s.name for s in self.service.method.playbook.segments}
 
     # Drawing --------------------------------------------------------------------------
 
@@ -110,7 +110,7 @@ class SegmentationPane(DraftingPane):
             self.call_later(self._fill_board, record)
 
     async def _fill_board(self, record: SessionRecord) -> None:
-        suggestions = self.service.rule_suggestions(record)
+        suggestions = self.service.method.suggestions(record)
         shown = self._page_of(record)
         people = {p.id: p for p in shown}
         items = [i for i in self._current_items(record) if i.stakeholder_id in people]
@@ -291,17 +291,19 @@ class SegmentationPane(DraftingPane):
 
     def action_approve(self) -> None:
         if item := self._item():
-            self.save("approval", lambda: self.service.approve(item.id, self.author, item.version))
+            self.save(
+                "approval", lambda: self.service.items.approve(item.id, self.author, item.version)
+            )
             self.reload()
 
     def action_reject(self) -> None:
         if item := self._item():
-            self.save("rejection", lambda: self.service.reject(item.id, self.author))
+            self.save("rejection", lambda: self.service.items.reject(item.id, self.author))
             self.reload()
 
     def action_reopen(self) -> None:
         if item := self._item():
-            self.save("reopening", lambda: self.service.reopen(item.id, self.author))
+            self.save("reopening", lambda: self.service.items.reopen(item.id, self.author))
             self.reload()
 
     def _by_hand(self, card: AssignmentCard, segment: str | None = None) -> dict:
@@ -332,7 +334,7 @@ class SegmentationPane(DraftingPane):
                     body = self._by_hand(card, segment)
                     self.save(
                         "assignment",
-                        lambda: self.service.write_item(
+                        lambda: self.service.items.write(
                             self.session_id, ItemKind.SEGMENTATION, body, self.author, person.id
                         ),
                     )
@@ -347,7 +349,8 @@ class SegmentationPane(DraftingPane):
             if segment and segment != item.body.get("segment"):
                 body = item.body | {"segment": segment}
                 self.save(
-                    "move", lambda: self.service.edit(item.id, body, self.author, item.version)
+                    "move",
+                    lambda: self.service.items.edit(item.id, body, self.author, item.version),
                 )
                 self.reload()
 
@@ -368,7 +371,7 @@ class SegmentationPane(DraftingPane):
 
         def save(body: dict) -> str | None:
             try:
-                self.service.edit(item.id, body, self.author, item.version)
+                self.service.items.edit(item.id, body, self.author, item.version)
             except (StoreError, WorkshopError) as error:
                 return str(error)
             return None
@@ -387,7 +390,7 @@ class SegmentationPane(DraftingPane):
 
         def save(body: dict) -> str | None:
             try:
-                self.service.write_item(
+                self.service.items.write(
                     self.session_id, ItemKind.SEGMENTATION, body, self.author, person.id
                 )
             except (StoreError, WorkshopError) as error:

@@ -107,7 +107,7 @@ class StakeholdersPane(StagePane):
     @property
     def names(self) -> dict[str, str]:
         if self._names is None:
-            self._names = segment_names(self.service.playbook.segments)
+            self._names = segment_names(self.service.method.playbook.segments)
         return self._names
 
     def _shown(self) -> bool:
@@ -152,7 +152,7 @@ class StakeholdersPane(StagePane):
     def _redraw(self, select: str | None = None) -> None:
         """Redraw from the database; the cursor stays on its person (or moves to select)."""
         record = self.load()
-        suggestions = self.service.rule_suggestions(record)
+        suggestions = self.service.method.suggestions(record)
         self.people = {p.id: p for p in record.stakeholders}
         self.suggestions = {p.id: suggestions.get(p.id) for p in record.stakeholders}
         self._unsaved_edits = {k: v for k, v in self._unsaved_edits.items() if k in self.people}
@@ -164,7 +164,7 @@ class StakeholdersPane(StagePane):
     def _update_row(self, person: Stakeholder) -> None:
         """One person changed: redraw their row only (fast with 200 people)."""
         self.people[person.id] = person
-        self.suggestions[person.id] = self.service.rule_suggestion(person)
+        self.suggestions[person.id] = self.service.method.suggestion(person)
         self.table.update_person(person, self.suggestions[person.id])
         self._show_detail()
 
@@ -270,7 +270,7 @@ class StakeholdersPane(StagePane):
     def _add_lines(self, text: str) -> str:
         """Add the people in text; returns the message when they could not be saved."""
         saved, added, error = self._try(
-            "stakeholders", lambda: self.service.add_stakeholder_lines(self.session_id, text)
+            "stakeholders", lambda: self.service.people.add_lines(self.session_id, text)
         )
         if not saved:
             if len([line for line in text.splitlines() if line.strip()]) == 1:
@@ -307,7 +307,7 @@ class StakeholdersPane(StagePane):
     def _open_lines(self, text: str, message: str) -> None:
         def write(typed: str) -> str | None:
             saved, added, error = self._try(
-                "stakeholders", lambda: self.service.add_stakeholder_lines(self.session_id, typed)
+                "stakeholders", lambda: self.service.people.add_lines(self.session_id, typed)
             )
             if saved:
                 self._unsaved_lines = ""
@@ -332,7 +332,7 @@ class StakeholdersPane(StagePane):
             self._last_csv = value.strip()
             path = Path(self._last_csv).expanduser()
             saved, added, error = self._try(
-                "import", lambda: self.service.import_stakeholders(self.session_id, path)
+                "import", lambda: self.service.people.import_csv(self.session_id, path)
             )
             if not saved:
                 self.show_message(f"Nobody imported. {error}", "error")
@@ -358,7 +358,7 @@ class StakeholdersPane(StagePane):
         value = next_value(attribute, getattr(person, attribute))
         saved, updated, _ = self._try(
             attribute,
-            lambda: self.service.update_stakeholder(
+            lambda: self.service.people.update(
                 person.id, **{attribute: value.value if value else None}
             ),
         )
@@ -379,7 +379,7 @@ class StakeholdersPane(StagePane):
             where = "first" if offset < 0 else "last"
             self.notify(f"{person.name} is already {where}.", markup=False)
             return
-        saved, _, _ = self._try("order", lambda: self.service.move_stakeholder(person.id, offset))
+        saved, _, _ = self._try("order", lambda: self.service.people.move(person.id, offset))
         if saved:
             self._redraw(person.id)
             place = self.table.cursor_row + 1
@@ -393,7 +393,7 @@ class StakeholdersPane(StagePane):
 
         def write(fields: dict[str, Any]) -> str | None:
             saved, _, error = self._try(
-                "stakeholder", lambda: self.service.update_stakeholder(person.id, **fields)
+                "stakeholder", lambda: self.service.people.update(person.id, **fields)
             )
             return None if saved else error
 
@@ -435,7 +435,7 @@ class StakeholdersPane(StagePane):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            saved, _, _ = self._try("removal", lambda: self.service.remove_stakeholder(person.id))
+            saved, _, _ = self._try("removal", lambda: self.service.people.remove(person.id))
             if saved:
                 self._redraw()
                 if self.table.row_count:

@@ -1,0 +1,127 @@
+"""Items as people change them: writing, editing (with conflicts), answers, the cadence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sessions import (
+    ConflictError,
+    Item,
+    ItemKind,
+    Origin,
+    Revision,
+    SessionRecord,
+    SessionStore,
+    Status,
+)
+from workshop.service.conflicts import ConflictMemory, EditConflict, conflict_message
+
+
+class ItemOps:
+    """`service.items`."""
+
+    # The store's own operations, offered as they are: the service adds nothing to them.
+    get: Callable[[str], Item]
+    reopen: Callable[..., Item]
+    revisions: Callable[[str], list[Revision]]
+    approve: Callable[..., Item]
+    reject: Callable[..., Item]
+
+    def __init__(self, store: SessionStore) -> None:
+        self._store = store
+        self._conflicts = ConflictMemory()
+        self.get = store.get_item
+        self.reopen = store.reopen_item
+        self.revisions = store.revisions
+        self.approve = store.approve_item
+        self.reject = store.reject_item
+
+    def author(self, session_id: str) -> str:
+        """Whom a person's change is recorded as: the facilitator, or this computer's user."""
+        facilitator = self._store.get_session(session_id).facilitator
+        if facilitator:
+            return facilitator
+        import getpass
+
+        try:
+            return getpass.getuser() or "facilitator"
+        except (KeyError, OSError):
+            return "facilitator"
+
+    def write(
+        self,
+        session_id: str,
+        kind: ItemKind | str,
+        body: dict[str, Any],
+        by: str,
+        stakeholder_id: str | None = None,
+    ) -> Item:
+        """An item written by a person (not drafted by a model)."""
+        return self._store.create_item(
+            session_id, kind, body, Origin.PERSON, by, stakeholder_id=stakeholder_id
+        )
+
+    def edit(
+        self, item_id: str, body: dict[str, Any], by: str, expected_version: int | None = None
+    ) -> Item:
+        """Save a person's edit. If someone saved the item since it was read, raise an
+        EditConflict quoting their text; the same edit saved again goes in over it."""
+        try:
+            return self._store.edit_item(item_id, body, by, expected_version)
+        except ConflictError as error:
+            if self._conflicts.seen(item_id, expected_version, error.current_version):
+                return self._store.edit_item(item_id, body, by, error.current_version)
+            current = self._store.get_item(item_id)
+            last = self._store.revisions(item_id)[-1]
+            message = conflict_message(body, current, last.author, current.updated_at)
+            raise EditConflict(message, current) from None
+
+    def save_answer(
+        self, session_id: str, stakeholder_id: str, question: str, answer: str, by: str
+    ) -> Item:
+        """Capture one answer live: the person's answers item is created or edited."""
+        record = self._store.load_session(session_id)
+        current = next(
+            (
+                i
+                for i in record.items_of(ItemKind.ANSWERS)
+                if i.stakeholder_id == stakeholder_id and i.status is not Status.REJECTED
+            ),
+            None,
+        )
+        entries = list(current.body["entries"]) if current else []
+        for entry in entries:
+            if entry["question"] == question:
+                entry["answer"] = answer
+                break
+        else:
+            entries.append({"question": question, "answer": answer})
+        if current is None:
+            return self.write(
+                session_id, ItemKind.ANSWERS, {"entries": entries}, by, stakeholder_id
+            )
+        return self._store.edit_item(current.id, {"entries": entries}, by)
+
+    @staticmethod
+    def cadence_for(record: SessionRecord, segment: str) -> Item | None:
+        """A segment's impact cadence: the newest one not rejected, else the newest rejected."""
+        items = [i for i in record.items_of(ItemKind.CADENCE) if i.body.get("segment") == segment]
+        items.sort(key=lambda i: (i.status is not Status.REJECTED, i.updated_at))
+        return items[-1] if items else None
+
+    def save_cadence(
+        self,
+        session_id: str,
+        segment: str,
+        report: str,
+        frequency: str,
+        by: str,
+        expected_version: int | None = None,
+    ) -> Item:
+        """What impact report a segment gets and how often: written once, then edited."""
+        body = {"segment": segment, "report": report, "frequency": frequency}
+        current = self.cadence_for(self._store.load_session(session_id), segment)
+        if current is None:
+            return self.write(session_id, ItemKind.CADENCE, body, by)
+        return self._store.edit_item(current.id, body, by, expected_version)

@@ -1,0 +1,120 @@
+"""Sessions as a whole: creating them from files, finding, loading, archiving, the agenda."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sessions import (
+    Brief,
+    SearchHit,
+    Session,
+    SessionRecord,
+    SessionStore,
+    SessionSummary,
+    Stage,
+    StageTime,
+    StakeholderInput,
+)
+from workshop.errors import WorkshopError
+from workshop.service.importing import read_brief_file, read_stakeholders_csv
+
+
+class SessionOps:
+    """`service.sessions`. A session is named by its id or an unambiguous start of one."""
+
+    # The store's own operations, offered as they are: the service adds nothing to them.
+    list: Callable[..., list[SessionSummary]]
+    search: Callable[..., list[SearchHit]]
+    update_brief: Callable[[str, Brief | dict[str, Any]], Session]
+    set_stage: Callable[[str, Stage | str], Session]
+    stage_times: Callable[[str], dict[Stage, StageTime]]
+    add_stage_time: Callable[[str, Stage, float], None]
+    set_time_box: Callable[[str, Stage, int | None], None]
+
+    def __init__(self, store: SessionStore) -> None:
+        self._store = store
+        self.list = store.list_sessions
+        self.search = store.search
+        self.update_brief = store.update_brief
+        self.set_stage = store.set_stage
+        self.stage_times = store.stage_times
+        self.add_stage_time = store.add_stage_time
+        self.set_time_box = store.set_time_box
+
+    def new(
+        self,
+        title: str | None = None,
+        organisation: str | None = None,
+        brief_file: Path | None = None,
+        stakeholders_csv: Path | None = None,
+    ) -> Session:
+        """A new session from a title, a brief file, a stakeholder CSV, or all of them.
+
+        Explicit title and organisation win over the file's.
+        """
+        fields: dict[str, Any] = {}
+        people: list[StakeholderInput] = []
+        if brief_file is not None:
+            brief, people = read_brief_file(brief_file)
+            fields = brief.model_dump()
+        if title is not None:
+            fields["title"] = title
+        if organisation is not None:
+            fields["organisation"] = organisation
+        if "title" not in fields:
+            raise WorkshopError("A new session needs a title: give --title or a brief file.")
+        if stakeholders_csv is not None:
+            people += read_stakeholders_csv(stakeholders_csv)
+        return self._store.create_session(fields, people)
+
+    def resolve(self, session_ref: str) -> str:
+        return self._store.resolve_session_id(session_ref)
+
+    def load(self, session_ref: str) -> SessionRecord:
+        return self._store.load_session(self.resolve(session_ref))
+
+    def get(self, session_ref: str) -> Session:
+        """One session's brief and state, without its people and items."""
+        return self._store.get_session(self.resolve(session_ref))
+
+    def archive(self, session_ref: str) -> Session:
+        return self._store.set_archived(self.resolve(session_ref), True)
+
+    def unarchive(self, session_ref: str) -> Session:
+        return self._store.set_archived(self.resolve(session_ref), False)
+
+    def deletion_summary(self, session_ref: str) -> tuple[Session, dict[str, int]]:
+        """The session and what deleting it would delete (see SessionStore.session_counts)."""
+        session_id = self.resolve(session_ref)
+        return self._store.get_session(session_id), self._store.session_counts(session_id)
+
+    def delete(self, session_ref: str) -> None:
+        self._store.delete_session(self.resolve(session_ref))
+
+    def list_filtered(
+        self,
+        limit: int = 50,
+        include_archived: bool = False,
+        status: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[SessionSummary]:
+        return self._store.list_sessions_filtered(
+            limit, 0, include_archived, status=status, since=since, until=until
+        )
+
+    def search_filtered(
+        self,
+        query: str,
+        limit: int = 50,
+        include_archived: bool = False,
+        status: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[SearchHit]:
+        return self._store.search_filtered(
+            query, limit, include_archived, status=status, since=since, until=until
+        )
