@@ -12,7 +12,7 @@ import json
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .models import ItemKind, Label, LabelList, Name, Segment, Text, TextList
 
@@ -77,6 +77,14 @@ class PlanEntryBody(Body):
     channel: Label = ""
     outcome_id: str | None = None
     description: Text = ""
+
+    @model_validator(mode="after")
+    def _ends_after_it_starts(self) -> PlanEntryBody:
+        if self.starts and self.ends and self.ends < self.starts:
+            raise ValueError(
+                f"ends ({self.ends.isoformat()}) is before starts ({self.starts.isoformat()})"
+            )
+        return self
 
 
 class CadenceBody(Body):

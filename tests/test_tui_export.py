@@ -12,7 +12,6 @@ from tui_helpers import SIZE, make_app, screen_text, settle
 from sessions import SessionStore
 from workshop.tui.dialogs.common import ConfirmDialog, PromptDialog
 from workshop.tui.screens.workshop_screen import WorkshopScreen
-from workshop.tui.stages.export import title_slug
 
 TITLE = "Q3 Strategy: EU growth"
 OUTCOME = {
@@ -145,14 +144,6 @@ async def test_a_path_that_cannot_be_written_is_offered_again(db_path, tmp_path,
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, WorkshopScreen)
-
-
-def test_title_slug():
-    assert title_slug("Q3 Strategy: EU growth") == "q3-strategy-eu-growth"
-    assert title_slug("Équipe – Café ☕") == "equipe-cafe"
-    assert title_slug("☕☕") == "workshop"
-    assert title_slug("../../etc/passwd") == "etc-passwd"
-    assert len(title_slug("x" * 500)) == 60
 
 
 async def test_preview_draws_each_table_and_plain_list_as_one_widget():

@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Input, Select, Static, TextArea
 from tui_helpers import SIZE, make_app, screen_text, settle
 
 from sessions import ItemKind, SessionStore, Status
-from workshop.tui.dialogs.plan import CadenceDialog, PlanEntryDialog, entry_body, parse_date
+from workshop.tui.dialogs.plan import CadenceDialog, PlanEntryDialog
 from workshop.tui.screens.workshop_screen import WorkshopScreen
 
 OUTCOME = {
@@ -227,21 +227,6 @@ async def test_cadence_rows_are_saved_per_segment(db_path):
         assert len(app.service.items.revisions(item.id)) == 3
         row = table.get_row("champion")
         assert str(row[2]) == "every two weeks"
-
-
-def test_dates_and_entry_rules():
-    assert parse_date("Starts", "") is None
-    assert str(parse_date("Starts", "2026-07-02")) == "2026-07-02"
-    assert "YYYY-MM-DD" in parse_date("Starts", "2 July")
-    assert "not a real date" in parse_date("Ends", "2026-02-30")
-    fields = {"title": "X", "starts": "2026-08-01", "ends": "2026-07-01", "channel": ""}
-    fields["description"] = ""
-    assert "before" in entry_body(fields, "o1", {"o1"})
-    fields["ends"] = ""
-    assert "approved outcome" in entry_body(fields, None, {"o1"})
-    assert "none is approved" in entry_body(fields, "o1", set())
-    body = entry_body(fields, "o1", {"o1"})
-    assert body["starts"] == "2026-08-01" and body["ends"] is None
 
 
 async def test_the_stage_keys_reach_this_pane(db_path):

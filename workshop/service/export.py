@@ -13,6 +13,7 @@ from sessions import (
 )
 from workshop.export.markdown import ExportData, ModelCall, SegmentInfo, export_markdown
 from workshop.rules.compare import Change
+from workshop.rules.file_names import export_file_name
 from workshop.service.files import write_private_file
 from workshop.service.history import HistoryOps
 from workshop.service.method import MethodOps
@@ -29,6 +30,10 @@ class ExportOps:
         self._sessions = sessions
         self._method = method
         self._history = history
+
+    def file_name(self, session_ref: str) -> str:
+        """The file an export is offered to be written to, named after the title."""
+        return export_file_name(self._sessions.get(session_ref).title)
 
     def markdown(self, session_ref: str, include_drafts: bool = False) -> str:
         return self.render(self._sessions.load(session_ref), include_drafts)

@@ -15,6 +15,8 @@ def write_private_file(path: Path, text: str, force: bool) -> None:
     """Write to a temporary file beside `path`, then put it in place in one step, so a
     crash never leaves a half-written (or empty) file behind."""
     path = Path(path)
+    if path.is_dir():
+        raise WorkshopError(f"{path} is a folder: give a file name.")
     if path.exists() and not force:
         raise WorkshopError(f"{path} already exists; use --force to replace it.")
     try:

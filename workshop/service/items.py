@@ -15,6 +15,8 @@ from sessions import (
     SessionStore,
     Status,
 )
+from workshop.errors import WorkshopError
+from workshop.rules.plan_entries import outcome_problem
 from workshop.service.conflicts import ConflictMemory, EditConflict, conflict_message
 
 
@@ -58,6 +60,8 @@ class ItemOps:
         stakeholder_id: str | None = None,
     ) -> Item:
         """An item written by a person (not drafted by a model)."""
+        if ItemKind(kind) is ItemKind.PLAN_ENTRY:
+            self._check_plan_entry(session_id, body)
         return self._store.create_item(
             session_id, kind, body, Origin.PERSON, by, stakeholder_id=stakeholder_id
         )
@@ -67,6 +71,9 @@ class ItemOps:
     ) -> Item:
         """Save a person's edit. If someone saved the item since it was read, raise an
         EditConflict quoting their text; the same edit saved again goes in over it."""
+        item = self._store.get_item(item_id)
+        if item.kind is ItemKind.PLAN_ENTRY:
+            self._check_plan_entry(item.session_id, body)
         try:
             return self._store.edit_item(item_id, body, by, expected_version)
         except ConflictError as error:
@@ -76,6 +83,14 @@ class ItemOps:
             last = self._store.revisions(item_id)[-1]
             message = conflict_message(body, current, last.author, current.updated_at)
             raise EditConflict(message, current) from None
+
+    def _check_plan_entry(self, session_id: str, body: dict[str, Any]) -> None:
+        """An entry of the 90-day plan serves an approved outcome of its own session."""
+        record = self._store.load_session(session_id)
+        approved = {i.id for i in record.items_of(ItemKind.OUTCOME) if i.status is Status.APPROVED}
+        problem = outcome_problem(body.get("outcome_id"), approved)
+        if problem:
+            raise WorkshopError(problem)
 
     def save_answer(
         self, session_id: str, stakeholder_id: str, question: str, answer: str, by: str

@@ -6,9 +6,7 @@ save shows its message here and everything typed stays in the dialog to fix.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from rich.text import Text
@@ -19,53 +17,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from workshop.rules.plan_entries import EXAMPLE_DATE, entry_body
 from workshop.tui.dialogs.common import ConfirmDialog
 
 SaveBody = Callable[[dict[str, Any]], str | None]
-DATE_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-EXAMPLE_DATE = "2026-07-02"
-
-
-def parse_date(label: str, raw: str) -> date | None | str:
-    """A typed YYYY-MM-DD date, None when empty, or a message saying what is wrong."""
-    text = raw.strip()
-    if not text:
-        return None
-    if not DATE_SHAPE.match(text):
-        return f"{label}: {text!r} is not a date. Type it as YYYY-MM-DD, e.g. {EXAMPLE_DATE}."
-    try:
-        return date.fromisoformat(text)
-    except ValueError as error:
-        return f"{label}: {text!r} is not a real date ({error})."
-
-
-def entry_body(
-    fields: dict[str, str], outcome_id: str | None, approved: set[str]
-) -> dict[str, Any] | str:
-    """A plan entry as typed, or one sentence saying what to fix first."""
-    title = fields["title"].strip()
-    if not title:
-        return "Give the entry a title."
-    starts = parse_date("Starts", fields["starts"])
-    if isinstance(starts, str):
-        return starts
-    ends = parse_date("Ends", fields["ends"])
-    if isinstance(ends, str):
-        return ends
-    if starts and ends and ends < starts:
-        return f"Ends ({ends.isoformat()}) is before Starts ({starts.isoformat()})."
-    if not approved:
-        return "An entry must serve an approved outcome, and none is approved yet (stage 5)."
-    if outcome_id is None or outcome_id not in approved:
-        return "Choose the approved outcome this entry serves."
-    return {
-        "title": title,
-        "starts": starts.isoformat() if starts else None,
-        "ends": ends.isoformat() if ends else None,
-        "channel": fields["channel"].strip(),
-        "outcome_id": outcome_id,
-        "description": fields["description"],
-    }
 
 
 class _EditDialog(ModalScreen[dict[str, Any] | None]):

@@ -3,8 +3,6 @@ written to a file that only its owner can read, never over a file without asking
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
 from rich.text import Text
@@ -18,13 +16,6 @@ from workshop.errors import WorkshopError
 from workshop.tui.dialogs.common import ConfirmDialog, PromptDialog
 from workshop.tui.stages.base import Saved, SaveFailed, StagePane
 from workshop.tui.widgets.markdown_preview import MarkdownPreview
-
-
-def title_slug(title: str) -> str:
-    """A file name from a title: 'Q3 Strategy: EU!' → 'q3-strategy-eu'."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:60].rstrip("-") or "workshop"
 
 
 def resolve_path(typed: str) -> Path:
@@ -95,8 +86,7 @@ class ExportPane(StagePane):
 
     def action_write(self, typed: str | None = None) -> None:
         if typed is None:
-            title = self.service.sessions.get(self.session_id).title
-            typed = f"{title_slug(title)}.md"
+            typed = self.service.export.file_name(self.session_id)
         drafts = "with drafts marked" if self.include_drafts else "approved items only"
         self.app.push_screen(
             PromptDialog(
