@@ -30,7 +30,7 @@ from .rows import (
     new_id,
     now,
 )
-from .store_base import StoreBase, _brief_values, _choice, _draft_inputs, _validated
+from .store_base import StoreBase, brief_values, choice, draft_inputs, validated
 from .store_history import HistoryMethods
 from .store_items import ItemMethods
 from .store_people import StakeholderMethods
@@ -64,8 +64,8 @@ class SessionStore(StakeholderMethods, ItemMethods, HistoryMethods, StoreBase):
         stakeholders: Sequence[StakeholderInput | dict[str, Any]] = (),
         parent_id: str | None = None,
     ) -> Session:
-        brief = _validated(Brief, brief, "brief")
-        people = [_validated(StakeholderInput, s, "stakeholder") for s in stakeholders]
+        brief = validated(Brief, brief, "brief")
+        people = [validated(StakeholderInput, s, "stakeholder") for s in stakeholders]
         stakeholder_ops.check_unique_names([p.name for p in people])
         if parent_id is not None:
             self.get_session(parent_id)
@@ -75,7 +75,7 @@ class SessionStore(StakeholderMethods, ItemMethods, HistoryMethods, StoreBase):
                 """INSERT INTO sessions (id, title, organisation, workshop_date, facilitator,
                 participants, priorities, marketing_today, challenges, stage, parent_id,
                 created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                [session_id, *_brief_values(brief), Stage.BRIEF.value, parent_id, stamp, stamp],
+                [session_id, *brief_values(brief), Stage.BRIEF.value, parent_id, stamp, stamp],
             )
             for person in people:
                 stakeholder_ops.insert(db, session_id, person)
@@ -99,16 +99,16 @@ class SessionStore(StakeholderMethods, ItemMethods, HistoryMethods, StoreBase):
         raise NotFoundError(f"{text!r} matches several sessions; give more of the id.")
 
     def update_brief(self, session_id: str, brief: Brief | dict[str, Any]) -> Session:
-        brief = _validated(Brief, brief, "brief")
+        brief = validated(Brief, brief, "brief")
         before = self.get_session(session_id).brief
         with self._write() as db:
             db.execute(
                 """UPDATE sessions SET title=?, organisation=?, workshop_date=?, facilitator=?,
                 participants=?, priorities=?, marketing_today=?, challenges=?, updated_at=?
                 WHERE id=?""",
-                [*_brief_values(brief), now(), session_id],
+                [*brief_values(brief), now(), session_id],
             )
-            if _draft_inputs(before) != _draft_inputs(brief):
+            if draft_inputs(before) != draft_inputs(brief):
                 item_ops.mark_session_drafts_stale(db, session_id)
         return self.get_session(session_id)
 
@@ -188,7 +188,7 @@ class SessionStore(StakeholderMethods, ItemMethods, HistoryMethods, StoreBase):
         }
 
     def add_stage_time(self, session_id: str, stage: Stage | str, seconds: float) -> None:
-        stage = _choice(Stage, stage, "stage")
+        stage = choice(Stage, stage, "stage")
         if seconds <= 0:
             return
         with self._write() as db:
@@ -200,7 +200,7 @@ class SessionStore(StakeholderMethods, ItemMethods, HistoryMethods, StoreBase):
             )
 
     def set_time_box(self, session_id: str, stage: Stage | str, minutes: int | None) -> None:
-        stage = _choice(Stage, stage, "stage")
+        stage = choice(Stage, stage, "stage")
         if minutes is not None and not 0 < minutes <= 24 * 60:
             raise InvalidInputError("A time box is between 1 minute and 24 hours.")
         self.get_session(session_id)

@@ -80,7 +80,7 @@ class StoreBase:
             raise NotFoundError(f"No model call with id {llm_call_id!r}.")
 
 
-def _validated(model: type, value: Any, what: str) -> Any:
+def validated(model: type, value: Any, what: str) -> Any:
     if isinstance(value, model):
         return value
     try:
@@ -89,7 +89,7 @@ def _validated(model: type, value: Any, what: str) -> Any:
         raise invalid(error, what) from None
 
 
-def _choice(enum: type[Any], value: Any, what: str) -> Any:
+def choice(enum: type[Any], value: Any, what: str) -> Any:
     try:
         return enum(value)
     except ValueError:
@@ -97,7 +97,7 @@ def _choice(enum: type[Any], value: Any, what: str) -> Any:
         raise InvalidInputError(f"Unknown {what} {value!r}; one of: {names}.") from None
 
 
-def _brief_values(brief: Brief) -> list[Any]:
+def brief_values(brief: Brief) -> list[Any]:
     return [
         brief.title,
         brief.organisation,
@@ -110,10 +110,10 @@ def _brief_values(brief: Brief) -> list[Any]:
     ]
 
 
-def _draft_inputs(brief: Brief) -> tuple[Any, ...]:
+def draft_inputs(brief: Brief) -> tuple[Any, ...]:
     # The parts of a brief that drafts are made from; a new title does not stale them.
     return (brief.organisation, brief.priorities, brief.marketing_today, brief.challenges)
 
 
-def _touch(db: Database, session_id: str) -> None:
+def touch_session(db: Database, session_id: str) -> None:
     db.execute("UPDATE sessions SET updated_at=? WHERE id=?", [now(), session_id])

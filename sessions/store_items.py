@@ -22,7 +22,7 @@ from .rows import (
     new_id,
     now,
 )
-from .store_base import StoreBase, _choice, _touch
+from .store_base import StoreBase, choice, touch_session
 
 
 class ItemMethods(StoreBase):
@@ -42,8 +42,8 @@ class ItemMethods(StoreBase):
         note: str = "",
     ) -> Item:
         """Store a new draft (from a model or a person) with its first revision."""
-        kind = _choice(ItemKind, kind, "item kind")
-        origin = _choice(Origin, origin, "origin")
+        kind = choice(ItemKind, kind, "item kind")
+        origin = choice(Origin, origin, "origin")
         self.get_session(session_id)
         if (
             stakeholder_id is not None
@@ -63,7 +63,7 @@ class ItemMethods(StoreBase):
                 llm_call_id,
                 note,
             )
-            _touch(db, session_id)
+            touch_session(db, session_id)
         return self.get_item(item_id)
 
     def get_item(self, item_id: str) -> Item:
@@ -81,7 +81,7 @@ class ItemMethods(StoreBase):
         """A person's edit: a new revision; an approved item is reopened by it."""
         with self._write() as db:
             session_id = item_ops.edit(db, item_id, body, author, expected_version, note)
-            _touch(db, session_id)
+            touch_session(db, session_id)
         return self.get_item(item_id)
 
     def redraft_item(
@@ -91,25 +91,25 @@ class ItemMethods(StoreBase):
         self._check_llm_call(llm_call_id)
         with self._write() as db:
             new_id_, session_id = item_ops.redraft(db, item_id, body, llm_call_id, note)
-            _touch(db, session_id)
+            touch_session(db, session_id)
         return self.get_item(new_id_)
 
     def approve_item(self, item_id: str, by: str, expected_version: int | None = None) -> Item:
         with self._write() as db:
             session_id = item_ops.approve(db, item_id, by, expected_version)
-            _touch(db, session_id)
+            touch_session(db, session_id)
         return self.get_item(item_id)
 
     def reject_item(self, item_id: str, by: str, note: str = "") -> Item:
         with self._write() as db:
             session_id = item_ops.set_status(db, item_id, "rejected", by, note)
-            _touch(db, session_id)
+            touch_session(db, session_id)
         return self.get_item(item_id)
 
     def reopen_item(self, item_id: str, by: str, note: str = "") -> Item:
         with self._write() as db:
             session_id = item_ops.set_status(db, item_id, "draft", by, note)
-            _touch(db, session_id)
+            touch_session(db, session_id)
         return self.get_item(item_id)
 
     def revisions(self, item_id: str) -> list[Revision]:

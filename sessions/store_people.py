@@ -15,7 +15,7 @@ from .rows import (
     insert_event,
     stakeholder_from_row,
 )
-from .store_base import StoreBase, _touch, _validated
+from .store_base import StoreBase, touch_session, validated
 
 
 class StakeholderMethods(StoreBase):
@@ -40,12 +40,12 @@ class StakeholderMethods(StoreBase):
         self, session_id: str, people: Sequence[StakeholderInput | dict[str, Any]]
     ) -> list[Stakeholder]:
         """Add several at once (a pasted list): all of them, or none if one is invalid."""
-        people = [_validated(StakeholderInput, p, "stakeholder") for p in people]
+        people = [validated(StakeholderInput, p, "stakeholder") for p in people]
         existing = [s.name for s in self.stakeholders(self.get_session(session_id).id)]
         stakeholder_ops.check_unique_names(existing + [p.name for p in people], len(existing))
         with self._write() as db:
             ids = [stakeholder_ops.insert(db, session_id, p) for p in people]
-            _touch(db, session_id)
+            touch_session(db, session_id)
         return [self.get_stakeholder(i) for i in ids]
 
     def add_stakeholder(
@@ -56,7 +56,7 @@ class StakeholderMethods(StoreBase):
     def update_stakeholder(self, stakeholder_id: str, **changes: Any) -> Stakeholder:
         current = self.get_stakeholder(stakeholder_id)
         merged = current.model_dump(include=set(StakeholderInput.model_fields)) | changes
-        person = _validated(StakeholderInput, merged, "stakeholder")
+        person = validated(StakeholderInput, merged, "stakeholder")
         others = [s.name for s in self.stakeholders(current.session_id) if s.id != current.id]
         stakeholder_ops.check_unique_names(others + [person.name], len(others))
         with self._write() as db:
@@ -65,7 +65,7 @@ class StakeholderMethods(StoreBase):
                 current.model_dump(include=set(StakeholderInput.model_fields))
             ):
                 item_ops.mark_stakeholder_drafts_stale(db, stakeholder_id)
-            _touch(db, current.session_id)
+            touch_session(db, current.session_id)
         return self.get_stakeholder(stakeholder_id)
 
     def remove_stakeholder(self, stakeholder_id: str) -> None:
@@ -73,7 +73,7 @@ class StakeholderMethods(StoreBase):
         with self._write() as db:
             db.execute("DELETE FROM stakeholders WHERE id=?", [stakeholder_id])
             insert_event(db, current.session_id, "stakeholder_removed", {"name": current.name})
-            _touch(db, current.session_id)
+            touch_session(db, current.session_id)
 
     def reorder_stakeholders(self, session_id: str, ordered_ids: Sequence[str]) -> None:
         """Set the order; ordered_ids must name every stakeholder of the session once."""
@@ -85,7 +85,7 @@ class StakeholderMethods(StoreBase):
                 db.execute(
                     "UPDATE stakeholders SET position=? WHERE id=?", [position, stakeholder_id]
                 )
-            _touch(db, session_id)
+            touch_session(db, session_id)
 
     def move_stakeholder(self, stakeholder_id: str, offset: int) -> None:
         """Move one stakeholder up (negative) or down (positive) in the list."""

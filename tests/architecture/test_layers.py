@@ -263,3 +263,23 @@ def test_reaching_the_store_is_caught(tmp_path):
     screen = tmp_path / "screen.py"
     screen.write_text("def f(self):\n    return self.service.store.get_session('x')\n")
     assert store_reaches(screen) == [2]
+
+
+def private_imports(graph_root: Path = ROOT) -> list[str]:
+    """`from ours import _helper`: a private name taken from another module of ours."""
+    found = []
+    for name, path in source_files(graph_root).items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.level or _ours(node.module)):
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                        found.append(f"{name} imports {alias.name}")
+    return found
+
+
+def _ours(module: str | None) -> bool:
+    return bool(module) and module.split(".")[0] in PACKAGES
+
+
+def test_no_module_takes_another_ones_private_helpers():
+    assert private_imports() == []
