@@ -42,7 +42,11 @@ Knobs (thread-safe attributes, settable between or during requests): ``latency``
 before the headers of every response), ``token_rate`` (content chunks per second, re-read
 before each chunk; ``None``: no pacing), ``chunk_size`` (characters per chunk, default 4),
 ``models``, ``api_key`` (``None``: any or no key accepted), ``supports_json_schema``,
-``responder``. ``n``, ``max_tokens``, ``temperature``, tools… are accepted and ignored.
+``responder``. Real endpoints' habits: ``json_schema_status`` (the status of a refused
+``json_schema``: 400, or 500 as llama-cpp-python), ``stream_usage`` (``False``: streams
+carry no usage), ``any_model`` (any model name is served), ``answer_drift`` (a function
+applied to each answer, e.g. a small model's capitalised enum values).
+``n``, ``max_tokens``, ``temperature``, tools… are accepted and ignored.
 Faults: :class:`Fault` rules added with :meth:`LLMServer.add_fault`.
 Records: ``requests`` / ``chat_requests`` (:class:`RecordedRequest`), ``max_concurrent``,
 ``in_flight``, ``reset()``, ``wait_until()``.
@@ -112,7 +116,9 @@ def default_responder(body: dict[str, Any]) -> str:
         schema = (rf.get("json_schema") or {}).get("schema") or {}
         return json.dumps(example_from_schema(schema))
     if isinstance(rf, dict) and rf.get("type") == "json_object":
-        return "{}"
+        # llama.cpp's servers constrain decoding to a schema given inside json_object.
+        schema = rf.get("schema")
+        return json.dumps(example_from_schema(schema)) if isinstance(schema, dict) else "{}"
     last_user = ""
     for message in body.get("messages") or []:
         if isinstance(message, dict) and message.get("role") == "user":
@@ -228,6 +234,10 @@ class LLMServer:
     chunk_size = _Knob()
     api_key = _Knob()
     supports_json_schema = _Knob()
+    json_schema_status = _Knob()
+    stream_usage = _Knob()
+    any_model = _Knob()
+    answer_drift = _Knob()
     responder = _Knob()
 
     def __init__(
@@ -240,6 +250,10 @@ class LLMServer:
         token_rate: float | None = None,
         chunk_size: int = 4,
         supports_json_schema: bool = True,
+        json_schema_status: int = 400,
+        stream_usage: bool = True,
+        any_model: bool = False,
+        answer_drift: Callable[[str], str] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -261,6 +275,10 @@ class LLMServer:
         self.chunk_size = chunk_size
         self.api_key = api_key
         self.supports_json_schema = supports_json_schema
+        self.json_schema_status = json_schema_status  # llama-cpp-python answers 500
+        self.stream_usage = stream_usage  # llama-cpp-python's streams carry none
+        self.any_model = any_model  # llama.cpp serves one model under any name
+        self.answer_drift = answer_drift  # a small model's liberties with the answer
         self.responder = responder or default_responder
 
     # -- lifecycle ---------------------------------------------------------
@@ -548,7 +566,7 @@ class LLMServer:
         if not isinstance(messages, list) or not messages:
             self._send_error(h, rec, 400, "'messages' must be a non-empty array", param="messages")
             return
-        if model not in self.models:
+        if model not in self.models and not self.any_model:
             self._send_model_not_found(h, rec, model)
             return
 
@@ -560,7 +578,8 @@ class LLMServer:
         if fault is not None and self._http_fault(h, rec, fault):
             return
         if _wants_json_schema(body) and not self.supports_json_schema:
-            self._send_error(h, rec, 400, JSON_SCHEMA_UNSUPPORTED, param="response_format")
+            status = self.json_schema_status
+            self._send_error(h, rec, status, JSON_SCHEMA_UNSUPPORTED, param="response_format")
             return
 
         kind = fault.kind if fault is not None else None
@@ -575,6 +594,9 @@ class LLMServer:
         else:
             answer = self.responder(body)
             content = answer if isinstance(answer, str) else json.dumps(answer)
+            drift = self.answer_drift
+            if drift is not None:
+                content = drift(content)
             if kind == "malformed_json":
                 content = params.get("content") or _cut_half(content)
             elif kind == "truncated":
@@ -638,6 +660,7 @@ class LLMServer:
         kind = fault.kind if fault is not None else None
         params = fault.params if fault is not None else {}
         include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
+        include_usage = include_usage and self.stream_usage
 
         def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
             return {

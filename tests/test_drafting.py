@@ -174,7 +174,7 @@ async def test_invalid_answer_gets_one_repair(service, llm_server, tmp_path, mon
 
 @pytest.mark.parametrize(
     ("kind", "message"),
-    [("malformed_json", "not valid JSON"), ("schema_invalid", "did not fit the expected shape")],
+    [("malformed_json", "not valid JSON"), ("schema_invalid", "did not fit: ")],
 )
 async def test_invalid_twice_is_a_clear_error(
     service, llm_server, tmp_path, monkeypatch, kind, message

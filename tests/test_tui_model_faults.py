@@ -27,7 +27,7 @@ FAULTS = [
     ("rate_limit", {"retry_after": 2}, "rate limiting requests. It asked to wait 2 s", {}),
     ("server_error", {"status": 503}, "server error (503)", {}),
     ("malformed_json", {}, "not valid JSON", {}),
-    ("schema_invalid", {}, "did not fit the expected shape", {}),
+    ("schema_invalid", {}, "did not fit: ", {}),
     ("truncated", {}, "cut off at the model's length limit", {}),
     ("refusal", {}, "declined to draft", {}),
     ("drop_stream", {}, "dropped half-way through the answer", {}),

@@ -16,8 +16,9 @@ from workshop.service.facade import WorkshopService
 
 
 def _progress(event: Progress) -> None:
-    # One line per draft when it ends; chunks and queueing would flood a log.
-    if event.state not in ("done", "failed", "cancelled"):
+    # One line per draft when it ends (and when it needs a repair); chunks and queueing
+    # would flood a log.
+    if event.state not in ("done", "failed", "cancelled", "repairing"):
         return
     line = f"  {event.label}: {event.state}"
     if event.message:

@@ -15,13 +15,15 @@ def default_path() -> Path:
 
 
 class Capabilities:
-    """A small JSON file: {"host model": {"json_schema": false}}. Losing it costs one retry."""
+    """A small JSON file: {"host model": {"response_format": "json_object_schema"}}.
+
+    Losing it costs one refused request, the next time."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_path()
-        self._data: dict[str, dict[str, bool]] | None = None
+        self._data: dict[str, dict[str, bool | str]] | None = None
 
-    def _load(self) -> dict[str, dict[str, bool]]:
+    def _load(self) -> dict[str, dict[str, bool | str]]:
         if self._data is None:
             try:
                 loaded = json.loads(self.path.read_text(encoding="utf-8"))
@@ -30,11 +32,12 @@ class Capabilities:
                 self._data = {}
         return self._data
 
-    def get(self, host: str, model: str, feature: str) -> bool | None:
-        value = self._load().get(f"{host} {model}", {}).get(feature)
-        return value if isinstance(value, bool) else None
+    def get(self, host: str, model: str, feature: str) -> bool | str | None:
+        found = self._load().get(f"{host} {model}", {})
+        value = found.get(feature) if isinstance(found, dict) else None
+        return value if isinstance(value, bool | str) else None
 
-    def set(self, host: str, model: str, feature: str, value: bool) -> None:
+    def set(self, host: str, model: str, feature: str, value: bool | str) -> None:
         data = self._load()
         data.setdefault(f"{host} {model}", {})[feature] = value
         try:

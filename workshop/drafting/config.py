@@ -55,6 +55,8 @@ class Profile(BaseModel):
     timeout: float = Field(60.0, gt=0)
     max_retries: int = Field(2, ge=0, le=10)
     json_schema: bool | None = Field(None, description="None: find out from the endpoint")
+    # Low, so the same person gets the same draft twice; servers default to about 0.8.
+    temperature: float = Field(0.2, ge=0, le=2)
 
     @model_validator(mode="before")
     @classmethod
@@ -106,6 +108,7 @@ class ModelSettings(BaseModel):
     timeout: float
     max_retries: int
     json_schema: bool | None
+    temperature: float = 0.2
 
     @property
     def endpoint_host(self) -> str:

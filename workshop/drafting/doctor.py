@@ -12,8 +12,9 @@ from sessions import LlmCall
 from sessions.text import clean_text
 from workshop.drafting.capabilities import Capabilities
 from workshop.drafting.config import ModelSettings
-from workshop.drafting.engine import JSON_SCHEMA, answer_schema
+from workshop.drafting.engine import FORMAT, answer_schema
 from workshop.drafting.faults import DraftError, from_openai_error
+from workshop.drafting.formats import DESCRIPTIONS, JSON_SCHEMA, LADDER, response_format
 
 
 @dataclass
@@ -47,6 +48,7 @@ async def run_checks(
     )
     host, model = settings.endpoint_host, settings.model
     checks: list[Check] = []
+    unlisted: str | None = None  # what the endpoint lists, when the model is not in it
     try:
         try:
             listed = [m.id async for m in await client.models.list()]
@@ -62,49 +64,61 @@ async def run_checks(
             if model in listed:
                 checks.append(Check("model", True, f"{model!r} is offered."))
             else:
-                offered = ", ".join(sorted(listed)[:12]) or "none"
-                checks.append(
-                    Check(
-                        "model", False, f"{model!r} is not offered by {host}; it offers: {offered}."
-                    )
-                )
-                return checks
+                unlisted = ", ".join(sorted(listed)[:12]) or "none"
         messages = [{"role": "user", "content": "Reply with the single word OK."}]
         reply = await _call(client, settings, record_call, "doctor", messages)
+        if unlisted is not None:
+            # llama.cpp's servers list a file path and serve their one model under any name.
+            answered = not isinstance(reply, DraftError)
+            detail = (
+                f"{model!r} is not listed by {host} (it lists {unlisted}), but it answers "
+                "under that name."
+                if answered
+                else f"{model!r} is not offered by {host}; it offers: {unlisted}."
+            )
+            checks.append(Check("model", answered, detail, warning=answered))
+            if not answered:
+                return checks
         if isinstance(reply, DraftError):
             checks.append(Check("request", False, reply.message))
             return checks
         checks.append(Check("request", True, f"A small request worked: {reply[:40]!r}."))
-        response_format = {
-            "type": JSON_SCHEMA,
-            "json_schema": {"name": "Ping", "schema": answer_schema(_Ping), "strict": True},
-        }
-        ask = [{"role": "user", "content": 'Answer with the JSON object {"ok": true}.'}]
-        schema_reply = await _call(
-            client,
-            settings,
-            record_call,
-            "doctor:json_schema",
-            ask,
-            response_format=response_format,
-        )
-        supported = not isinstance(schema_reply, DraftError)
-        capabilities.set(host, model, JSON_SCHEMA, supported)
-        if supported:
+        mode, refused = await _best_format(client, settings, record_call)
+        capabilities.set(host, model, JSON_SCHEMA, mode == JSON_SCHEMA)
+        capabilities.set(host, model, FORMAT, mode)
+        if mode == JSON_SCHEMA:
             checks.append(Check("json schema", True, "Structured output (JSON schema) works."))
         else:
             checks.append(
                 Check(
                     "json schema",
                     True,
-                    "No JSON-schema support; drafts will use JSON mode with the schema in the "
-                    f"prompt, then validation ({schema_reply.message})",
+                    f"No JSON-schema support ({refused}); drafts will use {DESCRIPTIONS[mode]}.",
                     warning=True,
                 )
             )
     finally:
         await client.close()
     return checks
+
+
+async def _best_format(client, settings, record_call) -> tuple[str, str]:
+    """The best response_format the endpoint answers correctly, and why better ones failed."""
+    ask = [{"role": "user", "content": 'Answer with the JSON object {"ok": true}.'}]
+    refused = ""
+    for mode in LADDER:
+        reply = await _call(
+            client,
+            settings,
+            record_call,
+            f"doctor:{mode}",
+            ask,
+            response_format=response_format(mode, "Ping", answer_schema(_Ping)),
+        )
+        if not isinstance(reply, DraftError):
+            return mode, refused
+        refused = refused or reply.message
+    return LADDER[-1], refused
 
 
 async def _call(client, settings, record_call, purpose, messages, **extra) -> str | DraftError:

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ValidationError
 
 from prompt_library import PromptLibrary, Template, data_block
 from sessions import LlmCall
-from sessions.errors import describe_validation
 from workshop.drafting.capabilities import Capabilities
 from workshop.drafting.config import ModelSettings
 from workshop.drafting.faults import (
@@ -28,14 +27,29 @@ from workshop.drafting.faults import (
     RefusalFault,
     RequestRejectedFault,
     SchemaInvalidFault,
+    ServerFault,
     StreamDroppedFault,
     TruncatedFault,
     from_openai_error,
+    plain_validation,
 )
+from workshop.drafting.formats import (
+    DESCRIPTIONS,
+    JSON_OBJECT,
+    JSON_OBJECT_SCHEMA,
+    JSON_SCHEMA,
+    LADDER,
+    refuses_format,
+    response_format,
+    step_down,
+    with_schema_in_prompt,
+)
+from workshop.drafting.normalise import normalise
 from workshop.drafting.partial import map_strings, parse_answer, parse_partial
 from workshop.drafting.tokens import counter_for_model, estimate_cost
 
-JSON_SCHEMA, JSON_OBJECT = "json_schema", "json_object"
+__all__ = ["DESCRIPTIONS", "JSON_OBJECT", "JSON_OBJECT_SCHEMA", "JSON_SCHEMA", "DraftingEngine"]
+FORMAT = "response_format"  # the capability remembered per endpoint and model
 
 
 @dataclass
@@ -54,6 +68,8 @@ class DraftJob:
     fixed: dict[str, Any] = field(default_factory=dict)  # fields decided by us, not the model
     restore: Callable[[str], str] | None = None  # maps pseudonyms back to names
     notes: list[str] = field(default_factory=list)
+    # The longest answer this kind needs: a weak model's runaway answer stops here.
+    max_tokens: int | None = None
 
 
 @dataclass
@@ -84,6 +100,8 @@ class _Reply:
     tokens_in: int | None
     tokens_out: int | None
     call_id: str
+    answer: BaseModel | None = None
+    problem: DraftError | None = None  # the answer came, but did not parse or fit
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -127,40 +145,38 @@ class DraftingEngine:
     # What would be sent -------------------------------------------------------------
 
     def mode(self) -> str:
-        if self.settings.json_schema is not None:
-            return JSON_SCHEMA if self.settings.json_schema else JSON_OBJECT
-        known = self.capabilities.get(self.settings.endpoint_host, self.settings.model, JSON_SCHEMA)
-        return JSON_OBJECT if known is False else JSON_SCHEMA
+        """The best response_format not yet seen refused by this endpoint and model."""
+        if self.settings.json_schema:
+            return JSON_SCHEMA
+        host, model = self.settings.endpoint_host, self.settings.model
+        known = self.capabilities.get(host, model, FORMAT)
+        if isinstance(known, str) and known in LADDER:
+            mode = known
+        elif self.capabilities.get(host, model, JSON_SCHEMA) is False:
+            mode = JSON_OBJECT_SCHEMA  # what `doctor` (or an older version) found
+        else:
+            mode = JSON_SCHEMA
+        if self.settings.json_schema is False and mode == JSON_SCHEMA:
+            mode = JSON_OBJECT_SCHEMA
+        return mode
 
-    def request(self, job: DraftJob, messages: list[dict] | None = None) -> dict[str, Any]:
+    def max_tokens(self, job: DraftJob) -> int:
+        limit = self.settings.max_output_tokens
+        return min(job.max_tokens, limit) if job.max_tokens else limit
+
+    def request(
+        self, job: DraftJob, messages: list[dict] | None = None, mode: str | None = None
+    ) -> dict[str, Any]:
         """The exact request body for a job: what the privacy preview shows."""
         messages = messages if messages is not None else job.template.render(**job.variables)
-        mode = self.mode()
+        mode = mode or self.mode()
         schema = answer_schema(job.answer_model)
-        if mode == JSON_SCHEMA:
-            response_format: dict[str, Any] = {
-                "type": JSON_SCHEMA,
-                "json_schema": {
-                    "name": job.answer_model.__name__,
-                    "schema": schema,
-                    "strict": True,
-                },
-            }
-        else:
-            # Without schema support the schema travels in the prompt instead.
-            messages = [
-                *messages,
-                {
-                    "role": "system",
-                    "content": "Answer with one JSON object that matches this JSON schema:\n"
-                    + json.dumps(schema, ensure_ascii=False),
-                },
-            ]
-            response_format = {"type": JSON_OBJECT}
         return {
             "model": self.settings.model,
-            "messages": messages,
-            "response_format": response_format,
+            "messages": with_schema_in_prompt(mode, messages, schema),
+            "response_format": response_format(mode, job.answer_model.__name__, schema),
+            "temperature": self.settings.temperature,
+            "max_tokens": self.max_tokens(job),
         }
 
     def count_tokens(self, messages: list[dict]) -> int:
@@ -217,16 +233,22 @@ class DraftingEngine:
     ) -> tuple[BaseModel, str]:
         messages = job.template.render(**job.variables)
         reply = await self._send_with_fallback(job, messages, result, on_progress)
-        try:
-            return self._answer(job, reply), reply.call_id
-        except (MalformedJSONFault, SchemaInvalidFault) as error:
-            repair = self.library.get("repair").render(
-                error=data_block("validation error", error.message),
-                schema=json.dumps(answer_schema(job.answer_model), ensure_ascii=False),
-            )
-            retry = [*messages, {"role": "assistant", "content": reply.content}, *repair]
-            second = await self._send_with_fallback(job, retry, result, on_progress, "repair")
-            return self._answer(job, second), second.call_id
+        if reply.answer is not None:
+            return reply.answer, reply.call_id
+        problem = reply.problem or MalformedJSONFault(f"No answer for {job.label}.")
+        # One repair: the model sees its own answer and what was wrong with it.
+        _report(on_progress, job, "repairing", message=f"{problem.message} Asking for a fix.")
+        repair = self.library.get("repair").render(
+            error=data_block("validation error", problem.message),
+            schema=json.dumps(answer_schema(job.answer_model), ensure_ascii=False),
+        )
+        retry = [*messages, {"role": "assistant", "content": reply.content}, *repair]
+        second = await self._send_with_fallback(job, retry, result, on_progress, "repair")
+        if second.answer is not None:
+            return second.answer, second.call_id
+        again = second.problem or problem
+        same = " (the model sent the same answer again)" if second.content == reply.content else ""
+        raise type(again)(f"{again.message} A request to fix it did not help{same}.")
 
     async def _send_with_fallback(
         self,
@@ -236,35 +258,50 @@ class DraftingEngine:
         on_progress: ProgressCallback | None,
         stage: str = "",
     ) -> _Reply:
-        # The mode this request went out in: drafts run side by side, so another job may
-        # have learned of the missing json_schema support (and switched modes) meanwhile.
-        sent_in = self.mode()
-        try:
-            reply = await self._send_once_more_if_dropped(job, messages, on_progress, stage)
-        except RequestRejectedFault as error:
-            if sent_in != JSON_SCHEMA or not _about_response_format(error.message):
-                raise
-            # Remember, so the next call goes straight to JSON mode.
-            self.capabilities.set(
-                self.settings.endpoint_host, self.settings.model, JSON_SCHEMA, False
-            )
-            reply = await self._send_once_more_if_dropped(job, messages, on_progress, stage)
+        # Drafts run side by side, so another job may have stepped the mode down meanwhile:
+        # each request starts from the mode known now and steps down from where it was sent.
+        mode = self.mode()
+        while True:
+            try:
+                reply = await self._send_once_more_if_dropped(
+                    job, messages, on_progress, stage, mode
+                )
+                break
+            except (RequestRejectedFault, ServerFault) as error:
+                lower = step_down(mode)
+                if lower is None or not refuses_format(error.detail or error.message):
+                    raise
+                # Remembered, so that the next call goes straight to the mode that works.
+                self.capabilities.set(
+                    self.settings.endpoint_host, self.settings.model, FORMAT, lower
+                )
+                mode = lower
         result.tokens_in += reply.tokens_in or 0
         result.tokens_out += reply.tokens_out or 0
         return reply
 
     async def _send_once_more_if_dropped(
-        self, job: DraftJob, messages: list[dict], on_progress: ProgressCallback | None, stage: str
+        self,
+        job: DraftJob,
+        messages: list[dict],
+        on_progress: ProgressCallback | None,
+        stage: str,
+        mode: str,
     ) -> _Reply:
         try:
-            return await self._send(job, messages, on_progress, stage)
+            return await self._send(job, messages, on_progress, stage, mode)
         except StreamDroppedFault:
-            return await self._send(job, messages, on_progress, stage)
+            return await self._send(job, messages, on_progress, stage, mode)
 
     async def _send(
-        self, job: DraftJob, messages: list[dict], on_progress: ProgressCallback | None, stage: str
+        self,
+        job: DraftJob,
+        messages: list[dict],
+        on_progress: ProgressCallback | None,
+        stage: str,
+        mode: str,
     ) -> _Reply:
-        request = self.request(job, messages)
+        request = self.request(job, messages, mode)
         counted = self.count_tokens(request["messages"])
         call = LlmCall(
             session_id=job.session_id,
@@ -276,7 +313,7 @@ class DraftingEngine:
             messages=request["messages"],
             tokens_counted=counted,
         )
-        budget = self.settings.context_window - self.settings.max_output_tokens
+        budget = self.settings.context_window - request["max_tokens"]
         if counted > budget:
             error = ContextTooLongFault(
                 f"The request for {job.label} is {counted:,} tokens, more than the "
@@ -323,10 +360,18 @@ class DraftingEngine:
             call.tokens_in, call.tokens_out = usage.prompt_tokens, usage.completion_tokens
         text = "".join(content)
         problem = _finish_problem(job, finish, "".join(refusal), bool(text))
-        call_id = self._record(call, text, problem)
         if problem:
+            self._record(call, text, problem)
             raise problem
-        return _Reply(text, finish, "".join(refusal), call.tokens_in, call.tokens_out, call_id)
+        answer, unfit = None, None
+        try:
+            answer = self._answer(job, text)
+        except (MalformedJSONFault, SchemaInvalidFault) as error:
+            unfit = error  # logged as what happened, then repaired or reported
+        call_id = self._record(call, text, unfit)
+        return _Reply(
+            text, finish, "".join(refusal), call.tokens_in, call.tokens_out, call_id, answer, unfit
+        )
 
     def _typed(self, error: Exception, streaming: bool) -> DraftError:
         import openai
@@ -352,8 +397,12 @@ class DraftingEngine:
         call.error = error.message if error else ""
         return self.record_call(call)
 
-    def _answer(self, job: DraftJob, reply: _Reply) -> BaseModel:
-        data = parse_answer(reply.content)
+    def _answer(self, job: DraftJob, text: str) -> BaseModel:
+        try:
+            data = parse_answer(text)
+        except MalformedJSONFault as error:
+            raise MalformedJSONFault(f"The answer for {job.label}: {error.message}") from None
+        data = normalise(data, answer_schema(job.answer_model))
         if job.restore is not None:
             data = map_strings(data, job.restore)
         data.update(job.fixed)
@@ -361,8 +410,7 @@ class DraftingEngine:
             return job.answer_model.model_validate(data)
         except ValidationError as error:
             raise SchemaInvalidFault(
-                f"The answer for {job.label} did not fit the expected shape: "
-                f"{describe_validation(error)}"
+                f"The answer for {job.label} did not fit: {plain_validation(error)}"
             ) from None
 
 
@@ -388,11 +436,6 @@ def _finish_problem(
     if not has_text:
         return MalformedJSONFault(f"The model sent an empty answer for {job.label}.")
     return None
-
-
-def _about_response_format(message: str) -> bool:
-    lowered = message.lower()
-    return "response_format" in lowered or "json_schema" in lowered or "schema" in lowered
 
 
 def _report(

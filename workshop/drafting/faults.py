@@ -20,6 +20,7 @@ class DraftError(WorkshopError):
         message = clean_text(message)
         super().__init__(message)
         self.message = message
+        self.detail = ""  # the endpoint's own words, where it gave any
 
 
 class NoModelError(DraftError):
@@ -118,12 +119,18 @@ def from_openai_error(error: Exception, host: str, model: str) -> DraftError:
             f"{host} is rate limiting requests.{wait} Try again shortly.", retry_after
         )
     if isinstance(error, openai.APIStatusError) and error.status_code >= 500:
-        return ServerFault(f"{host} had a server error ({error.status_code}); try again.")
-    if isinstance(error, openai.APIStatusError):
-        return RequestRejectedFault(
+        fault: DraftError = ServerFault(
+            f"{host} had a server error ({error.status_code}); try again."
+        )
+    elif isinstance(error, openai.APIStatusError):
+        fault = RequestRejectedFault(
             f"{host} rejected the request ({error.status_code}): {_short(error.message)}"
         )
-    return DraftError(f"Unexpected error from {host}: {_short(str(error))}")
+    else:
+        return DraftError(f"Unexpected error from {host}: {_short(str(error))}")
+    # What the endpoint said, kept to recognise a refused response_format by its words.
+    fault.detail = _short(f"{error.message} {error.body}", 1000)
+    return fault
 
 
 def _retry_after(headers: Any) -> float | None:
@@ -136,3 +143,29 @@ def _retry_after(headers: Any) -> float | None:
 def _short(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plain_validation(error: Any) -> str:
+    """A pydantic ValidationError in plain words for the room: what was wrong, where."""
+    parts = []
+    for detail in error.errors()[:4]:
+        where = ".".join(str(p) for p in detail["loc"]) or "the answer"
+        given = detail.get("input")
+        kind = detail["type"]
+        shown = _short(repr(given), 60)
+        if kind == "missing":
+            parts.append(f"{where} was missing")
+        elif kind == "enum":
+            allowed = detail.get("ctx", {}).get("expected", "")
+            parts.append(f"{where} was {shown}, which is not one of {allowed}")
+        elif kind in ("string_type", "list_type", "int_type", "float_type", "bool_type"):
+            wanted = {"string_type": "text", "list_type": "a list", "bool_type": "true or false"}
+            parts.append(f"{where} should be {wanted.get(kind, 'a number')}, not {shown}")
+        elif kind in ("string_too_long", "too_long"):
+            parts.append(f"{where} is too long")
+        elif kind in ("string_too_short", "too_short"):
+            parts.append(f"{where} is empty")
+        else:
+            parts.append(f"{where}: {detail['msg'].removeprefix('Value error, ')}")
+    more = len(error.errors()) - len(parts)
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "") + "."

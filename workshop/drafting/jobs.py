@@ -24,6 +24,10 @@ from workshop.drafting.engine import DraftJob
 from workshop.drafting.pseudonyms import Pseudonyms
 from workshop.drafting.tokens import TokenCounter
 
+# The longest answer each kind needs, with room to spare: a full engagement plan for one
+# person is about 400 tokens, a discussion guide 600, five outcome statements 1,100.
+ANSWER_TOKENS = {"segmentation": 800, "discussion_guide": 1000, "outcomes": 1800}
+
 
 class OutcomesDraft(BaseModel):
     """What the outcomes prompt returns: several statements at once."""
@@ -94,6 +98,7 @@ class JobBuilder:
             session_id=self.record.session.id,
             stakeholder_id=person.id if person else None,
             restore=self.names.restore if self.names.enabled else None,
+            max_tokens=ANSWER_TOKENS.get(purpose),
         )
 
     # Segmentation -------------------------------------------------------------------

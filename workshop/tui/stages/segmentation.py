@@ -244,6 +244,8 @@ class SegmentationPane(DraftingPane):
             state.drafting, state.error = "", p.message
         elif p.state == "cancelled":
             state.drafting, state.error = "", "cancelled"
+        elif p.state == "repairing":
+            state.drafting = "the answer did not fit; asking the model to fix it"
         else:
             state.drafting, state.partial, state.error = p.state, p.partial, ""
         if p.state in ("done", "failed"):
