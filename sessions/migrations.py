@@ -171,3 +171,9 @@ def m002_stage_times(db: Database) -> None:
         )
         """
     )
+
+
+@migration
+def m003_counted_output_tokens(db: Database) -> None:
+    """The answer's tokens as counted by the app, for endpoints whose streams report none."""
+    db.execute("ALTER TABLE llm_calls ADD COLUMN tokens_out_counted INTEGER")

@@ -228,6 +228,7 @@ class LlmCall(Model):
     tokens_in: int | None = None
     tokens_out: int | None = None
     tokens_counted: int | None = None
+    tokens_out_counted: int | None = None
     latency_ms: float | None = None
     first_token_ms: float | None = None
     status: str = "ok"

@@ -137,11 +137,14 @@ class ItemMethods(StoreBase):
         return rows
 
     def usage(self, session_id: str) -> dict[str, int]:
-        """Model calls of a session and their tokens, as the endpoint reported them."""
+        """Model calls of a session and their tokens: as the endpoint reported them, and
+        where it reported none as the app counted them (`counted` says for how many calls)."""
         row = self._rows(
-            """SELECT count(*) AS calls, coalesce(sum(tokens_in), 0) AS tokens_in,
-                coalesce(sum(tokens_out), 0) AS tokens_out,
+            """SELECT count(*) AS calls,
+                coalesce(sum(coalesce(tokens_in, tokens_counted)), 0) AS tokens_in,
+                coalesce(sum(coalesce(tokens_out, tokens_out_counted)), 0) AS tokens_out,
                 coalesce(sum(tokens_counted), 0) AS tokens_counted,
+                coalesce(sum(tokens_in IS NULL), 0) AS counted,
                 coalesce(sum(status != 'ok'), 0) AS failed
             FROM llm_calls WHERE session_id = ?""",
             [session_id],

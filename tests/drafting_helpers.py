@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +14,8 @@ from llm_server import LLMServer, default_responder, example_from_schema
 
 from sessions import SessionStore
 
+WORKSHOP = Path(sys.executable).parent / "workshop"
+MODEL_FILE = "/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 API_KEY = "sk-test-DO-NOT-LEAK-7f3a9c"
 SCHEMA_IN_PROMPT = "Answer with one JSON object that matches this JSON schema:\n"
 
@@ -67,3 +72,33 @@ def echo_label_responder(body: dict[str, Any]) -> str:
     answer["rationale"] = f"{match.group(1) if match else 'Someone'} funds the EU launch."
     answer["segment"] = "champion"
     return json.dumps(answer)
+
+
+def like_llama_cpp(server: LLMServer) -> None:
+    """llama-cpp-python's server as it is: 500 on json_schema, a schema in json_object
+    honoured, no usage in streams, one model served under any name (a file path)."""
+    server.supports_json_schema = False
+    server.json_schema_status = 500
+    server.stream_usage = False
+    server.any_model = True
+    server.models = [MODEL_FILE]
+
+
+def session_of(db_path: Path, count: int) -> str:
+    """A session of `count` people in a new database file."""
+    with SessionStore.open(db_path) as store:
+        return make_session(store, count)
+
+
+def run_workshop(db_path: Path, server: LLMServer, *args: str) -> subprocess.CompletedProcess:
+    """The real `workshop` command against the test server, as a user would run it."""
+    result = subprocess.run(
+        [str(WORKSHOP), "--db", str(db_path), *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        env=os.environ | server.env(model="qwen"),
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result

@@ -120,6 +120,7 @@ class RecordedRequest:
     finish_reason: str | None = None
     error: str | None = None
     client_disconnected: bool = False
+    generation: int = 0  # which chat request this was, in order of arrival
 
     @property
     def finished(self) -> bool:

@@ -45,7 +45,9 @@ before each chunk; ``None``: no pacing), ``chunk_size`` (characters per chunk, d
 ``responder``. Real endpoints' habits: ``json_schema_status`` (the status of a refused
 ``json_schema``: 400, or 500 as llama-cpp-python), ``stream_usage`` (``False``: streams
 carry no usage), ``any_model`` (any model name is served), ``answer_drift`` (a function
-applied to each answer, e.g. a small model's capitalised enum values).
+applied to each answer, e.g. a small model's capitalised enum values), ``one_slot`` (a
+new chat request cuts the stream in flight, which ends with ``[DONE]`` and no
+``finish_reason``; counted in ``cut_streams``).
 ``n``, ``max_tokens``, ``temperature``, tools… are accepted and ignored.
 Faults: :class:`Fault` rules added with :meth:`LLMServer.add_fault`.
 Records: ``requests`` / ``chat_requests`` (:class:`RecordedRequest`), ``max_concurrent``,
@@ -238,6 +240,7 @@ class LLMServer:
     stream_usage = _Knob()
     any_model = _Knob()
     answer_drift = _Knob()
+    one_slot = _Knob()
     responder = _Knob()
 
     def __init__(
@@ -254,6 +257,7 @@ class LLMServer:
         stream_usage: bool = True,
         any_model: bool = False,
         answer_drift: Callable[[str], str] | None = None,
+        one_slot: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -279,6 +283,11 @@ class LLMServer:
         self.stream_usage = stream_usage  # llama-cpp-python's streams carry none
         self.any_model = any_model  # llama.cpp serves one model under any name
         self.answer_drift = answer_drift  # a small model's liberties with the answer
+        # llama-cpp-python's default: one request at a time, and a new request cuts the
+        # stream in flight (it ends with [DONE], no finish_reason, nothing more).
+        self.one_slot = one_slot
+        self._chat_generation = 0
+        self.cut_streams = 0
         self.responder = responder or default_responder
 
     # -- lifecycle ---------------------------------------------------------
@@ -573,6 +582,9 @@ class LLMServer:
         fault = self._take_fault(CHAT_PATH, body)
         stream = bool(body.get("stream"))
         rec.streamed = stream
+        with self._lock:
+            self._chat_generation += 1
+            rec.generation = self._chat_generation
         self._wait_latency(h, rec)
 
         if fault is not None and self._http_fault(h, rec, fault):
@@ -696,6 +708,13 @@ class LLMServer:
         stall_after = params.get("after_chunks") if kind == "timeout" else None
         drop_after = int(params.get("chunks", 2)) if kind == "drop_stream" else None
         for index, piece in enumerate(pieces):
+            if self.one_slot and self._chat_generation != rec.generation:
+                with self._lock:
+                    self.cut_streams += 1
+                self._write_chunk(h, b"data: [DONE]\n\n")
+                h.wfile.write(b"0\r\n\r\n")
+                h.wfile.flush()
+                return
             if drop_after is not None and index >= drop_after:
                 raise _Abort
             if stall_after is not None and index >= int(stall_after):
@@ -913,6 +932,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--token-rate", type=float)
     parser.add_argument("--no-json-schema", action="store_true")
+    parser.add_argument(
+        "--like-llama-cpp",
+        action="store_true",
+        help="one slot that cuts the stream in flight, 500 on json_schema, no stream usage",
+    )
     args = parser.parse_args(argv)
     server = LLMServer(
         models=args.models or ["test-model"],
@@ -922,6 +946,12 @@ def main(argv: list[str] | None = None) -> int:
         supports_json_schema=not args.no_json_schema,
         port=args.port,
     )
+    if args.like_llama_cpp:
+        server.supports_json_schema = False
+        server.json_schema_status = 500
+        server.stream_usage = False
+        server.any_model = True
+        server.one_slot = True
     with server:
         print(server.base_url, flush=True)
         try:

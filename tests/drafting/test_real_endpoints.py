@@ -7,51 +7,19 @@ a schema inside `json_object` honoured, no usage in streams, any model name serv
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+
+from drafting_helpers import like_llama_cpp, run_workshop, session_of
 
 from sessions import ItemKind, SessionStore
 
 pytest_plugins = ["llm_server"]
-WORKSHOP = Path(sys.executable).parent / "workshop"
-MODEL_FILE = "/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
-
-
-def make_session(db_path: Path, count: int) -> str:
-    people = [{"name": f"Person {i:02d}", "role": "Lead", "notes": "Keen."} for i in range(count)]
-    with SessionStore.open(db_path) as store:
-        return store.create_session({"title": "Q3", "priorities": ["Grow EU"]}, people).id
-
-
-def like_llama_cpp(server) -> None:
-    server.supports_json_schema = False
-    server.json_schema_status = 500
-    server.stream_usage = False
-    server.any_model = True
-    server.models = [MODEL_FILE]
-
-
-def draft(db_path: Path, session_id: str, server, *extra: str) -> subprocess.CompletedProcess:
-    env = os.environ | server.env(model="qwen")
-    result = subprocess.run(
-        [str(WORKSHOP), "--db", str(db_path), "draft", session_id, "segmentation", *extra],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        env=env,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def test_a_llama_cpp_server_drafts_everyone_without_doctor_first(llm_server, db_path):
     like_llama_cpp(llm_server)
-    session_id = make_session(db_path, 6)
+    session_id = session_of(db_path, 6)
 
-    result = draft(db_path, session_id, llm_server)
+    result = run_workshop(db_path, llm_server, "draft", session_id, "segmentation")
 
     assert result.returncode == 0, result.stderr
     assert "Drafted 6, failed 0" in result.stderr
@@ -67,11 +35,11 @@ def test_a_llama_cpp_server_drafts_everyone_without_doctor_first(llm_server, db_
 
 def test_the_format_that_works_is_remembered_for_the_next_draft(llm_server, db_path):
     like_llama_cpp(llm_server)
-    session_id = make_session(db_path, 2)
-    assert draft(db_path, session_id, llm_server).returncode == 0
+    session_id = session_of(db_path, 2)
+    assert run_workshop(db_path, llm_server, "draft", session_id, "segmentation").returncode == 0
     llm_server.reset()
 
-    assert draft(db_path, session_id, llm_server).returncode == 0
+    assert run_workshop(db_path, llm_server, "draft", session_id, "segmentation").returncode == 0
 
     assert [r.body["response_format"]["type"] for r in llm_server.chat_requests] == [
         "json_object",
@@ -91,9 +59,9 @@ def capitalised_and_wrapped(text: str) -> str:
 def test_drift_in_case_and_types_is_normalised_without_a_repair(llm_server, db_path):
     like_llama_cpp(llm_server)
     llm_server.answer_drift = capitalised_and_wrapped
-    session_id = make_session(db_path, 3)
+    session_id = session_of(db_path, 3)
 
-    result = draft(db_path, session_id, llm_server)
+    result = run_workshop(db_path, llm_server, "draft", session_id, "segmentation")
 
     assert result.returncode == 0, result.stderr
     assert "repairing" not in result.stderr
@@ -117,10 +85,10 @@ def test_an_answer_that_does_not_fit_is_repaired_visibly_and_logged_as_what_it_w
     llm_server, db_path
 ):
     llm_server.any_model = True
-    session_id = make_session(db_path, 2)
+    session_id = session_of(db_path, 2)
     llm_server.add_fault("schema_invalid", times=None, match="name: Person 01")
 
-    result = draft(db_path, session_id, llm_server)
+    result = run_workshop(db_path, llm_server, "draft", session_id, "segmentation")
 
     assert result.returncode == 1
     assert "Person 01: repairing — The answer for Person 01 did not fit: segment was missing" in (
@@ -136,16 +104,27 @@ def test_an_answer_that_does_not_fit_is_repaired_visibly_and_logged_as_what_it_w
 
 def test_doctor_reports_what_it_found_and_what_drafts_will_use(llm_server, db_path):
     like_llama_cpp(llm_server)
-    result = subprocess.run(
-        [str(WORKSHOP), "--db", str(db_path), "doctor"],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        env=os.environ | llm_server.env(model="qwen"),
-    )
-    assert "Traceback" not in result.stderr, result.stderr
+    result = run_workshop(db_path, llm_server, "doctor")
     assert "No JSON-schema support" in result.stdout
     assert "drafts will use JSON mode with the schema (decoding constrained by the server)" in (
         result.stdout
     )
+
+
+def test_without_usage_in_the_stream_the_app_shows_its_own_count_labelled_so(llm_server, db_path):
+    like_llama_cpp(llm_server)
+    session_id = session_of(db_path, 2)
+
+    drafted = run_workshop(db_path, llm_server, "draft", session_id, "segmentation")
+    shown = run_workshop(db_path, llm_server, "show", session_id)
+
+    assert drafted.returncode == 0, drafted.stderr
+    summary = next(line for line in drafted.stderr.splitlines() if line.startswith("Drafted"))
+    assert "tokens 0 in" not in summary
+    assert "(counted by the app: the endpoint reports none)" in summary
+    calls = next(line for line in shown.stdout.splitlines() if line.startswith("Model calls"))
+    assert "tokens 0 in" not in calls and ", 0 out" not in calls
+    assert "counted by the app" in calls
+    with SessionStore.open(db_path) as store:
+        kept = [c for c in store.llm_calls(session_id) if c["status"] == "ok"]
+    assert all(c["tokens_out"] is None and c["tokens_out_counted"] > 0 for c in kept)

@@ -16,9 +16,10 @@ from workshop.service.facade import WorkshopService
 
 
 def _progress(event: Progress) -> None:
-    # One line per draft when it ends (and when it needs a repair); chunks and queueing
-    # would flood a log.
-    if event.state not in ("done", "failed", "cancelled", "repairing"):
+    # One line per draft when it ends (and when it needs a repair or is held back for a
+    # server that takes one at a time); chunks and plain queueing would flood a log.
+    told = event.state in ("done", "failed", "cancelled", "repairing")
+    if not told and not (event.state == "queued" and event.message):
         return
     line = f"  {event.label}: {event.state}"
     if event.message:
@@ -66,7 +67,7 @@ async def run_draft(
     cost = f", about ${summary.cost:.4f}" if summary.cost is not None else ""
     click.echo(
         f"Drafted {len(summary.drafted)}, failed {len(summary.failed)}; tokens "
-        f"{summary.tokens_in:,} in, {summary.tokens_out:,} out{cost}.",
+        f"{summary.tokens()}{cost}.",
         err=True,
     )
     for label, message in summary.failed:

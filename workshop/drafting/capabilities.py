@@ -21,9 +21,9 @@ class Capabilities:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_path()
-        self._data: dict[str, dict[str, bool | str]] | None = None
+        self._data: dict[str, dict[str, bool | int | str]] | None = None
 
-    def _load(self) -> dict[str, dict[str, bool | str]]:
+    def _load(self) -> dict[str, dict[str, bool | int | str]]:
         if self._data is None:
             try:
                 loaded = json.loads(self.path.read_text(encoding="utf-8"))
@@ -32,12 +32,12 @@ class Capabilities:
                 self._data = {}
         return self._data
 
-    def get(self, host: str, model: str, feature: str) -> bool | str | None:
+    def get(self, host: str, model: str, feature: str) -> bool | int | str | None:
         found = self._load().get(f"{host} {model}", {})
         value = found.get(feature) if isinstance(found, dict) else None
-        return value if isinstance(value, bool | str) else None
+        return value if isinstance(value, bool | int | str) else None
 
-    def set(self, host: str, model: str, feature: str, value: bool | str) -> None:
+    def set(self, host: str, model: str, feature: str, value: bool | int | str) -> None:
         data = self._load()
         data.setdefault(f"{host} {model}", {})[feature] = value
         try:

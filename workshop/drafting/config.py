@@ -51,7 +51,8 @@ class Profile(BaseModel):
     max_output_tokens: int = Field(2_000, ge=64)
     price_in: float | None = Field(None, ge=0, description="USD per million prompt tokens")
     price_out: float | None = Field(None, ge=0, description="USD per million output tokens")
-    concurrency: int = Field(8, ge=1, le=64)
+    # None: up to 8, and one at a time once the server is seen to cut parallel answers.
+    concurrency: int | None = Field(None, ge=1, le=64)
     timeout: float = Field(60.0, gt=0)
     max_retries: int = Field(2, ge=0, le=10)
     json_schema: bool | None = Field(None, description="None: find out from the endpoint")
@@ -104,7 +105,7 @@ class ModelSettings(BaseModel):
     max_output_tokens: int
     price_in: float | None
     price_out: float | None
-    concurrency: int
+    concurrency: int | None
     timeout: float
     max_retries: int
     json_schema: bool | None
@@ -130,7 +131,7 @@ class ModelSettings(BaseModel):
             "model": self.model,
             "api key": key,
             "context window": f"{self.context_window:,} tokens",
-            "concurrency": str(self.concurrency),
+            "concurrency": str(self.concurrency) if self.concurrency else "adapts (up to 8)",
             "prices": (
                 f"${self.price_in}/M in, ${self.price_out}/M out"
                 if self.price_in is not None and self.price_out is not None

@@ -15,6 +15,7 @@ from workshop.drafting.capabilities import Capabilities
 from workshop.drafting.config import ModelSettings
 from workshop.drafting.engine import DraftingEngine, DraftJob, DraftResult, ProgressCallback
 from workshop.drafting.jobs import JobBuilder, OutcomesDraft
+from workshop.drafting.tokens import counted_note
 from workshop.errors import WorkshopError
 
 
@@ -26,11 +27,21 @@ class DraftSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (label, message)
     tokens_in: int = 0
     tokens_out: int = 0
+    calls: int = 0
+    counted: int = 0
     cost: float | None = None
+
+    def tokens(self) -> str:
+        """'1,234 in, 56 out', with a word when the app counted them itself."""
+        return f"{self.tokens_in:,} in, {self.tokens_out:,} out" + counted_note(
+            self.counted, self.calls
+        )
 
     def add_usage(self, result: DraftResult) -> None:
         self.tokens_in += result.tokens_in
         self.tokens_out += result.tokens_out
+        self.calls += result.calls
+        self.counted += result.counted
         if result.cost is not None:
             self.cost = (self.cost or 0.0) + result.cost
 

@@ -22,6 +22,7 @@ from workshop.drafting.config import ModelSettings
 from workshop.drafting.faults import (
     CancelledDraft,
     ContextTooLongFault,
+    CutByServerFault,
     DraftError,
     MalformedJSONFault,
     RefusalFault,
@@ -46,10 +47,16 @@ from workshop.drafting.formats import (
 )
 from workshop.drafting.normalise import normalise
 from workshop.drafting.partial import map_strings, parse_answer, parse_partial
+from workshop.drafting.slots import DEFAULT, Slots
 from workshop.drafting.tokens import counter_for_model, estimate_cost
 
 __all__ = ["DESCRIPTIONS", "JSON_OBJECT", "JSON_OBJECT_SCHEMA", "JSON_SCHEMA", "DraftingEngine"]
-FORMAT = "response_format"  # the capability remembered per endpoint and model
+FORMAT = "response_format"  # the capabilities remembered per endpoint and model
+CONCURRENCY = "concurrency"
+
+
+class _Requeue(Exception):
+    """A draft cut by the server because others were in flight: run it again, later."""
 
 
 @dataclass
@@ -89,6 +96,8 @@ class DraftResult:
     call_id: str | None = None  # the call whose answer was kept
     tokens_in: int = 0
     tokens_out: int = 0
+    calls: int = 0
+    counted: int = 0  # calls whose figures are the app's own count (no usage reported)
     cost: float | None = None
 
 
@@ -97,8 +106,9 @@ class _Reply:
     content: str
     finish_reason: str | None
     refusal: str
-    tokens_in: int | None
-    tokens_out: int | None
+    tokens_in: int  # as reported, else as counted by the app
+    tokens_out: int
+    counted: bool  # the endpoint reported no usage
     call_id: str
     answer: BaseModel | None = None
     problem: DraftError | None = None  # the answer came, but did not parse or fit
@@ -195,26 +205,50 @@ class DraftingEngine:
         `on_result` sees each result as soon as it is in, so that a cancelled round still
         keeps the drafts that had finished.
         """
-        limit = asyncio.Semaphore(self.settings.concurrency)
+        slots = Slots(self.start_limit(), adaptive=self.settings.concurrency is None)
         for job in jobs:
             _report(on_progress, job, "queued")
 
         async def one(job: DraftJob) -> DraftResult:
-            async with limit:
-                result = await self.draft(job, on_progress)
+            while True:
+                try:
+                    async with slots:
+                        result = await self.draft(job, on_progress, slots)
+                except _Requeue:
+                    continue  # its slot is free again; it waits its turn like the rest
+                break
             if on_result is not None:
                 on_result(result)
             return result
 
         return list(await asyncio.gather(*(one(job) for job in jobs)))
 
+    def start_limit(self) -> int:
+        """Drafts in flight at the start: the profile's, else what this server took."""
+        if self.settings.concurrency:
+            return self.settings.concurrency
+        known = self.capabilities.get(self.settings.endpoint_host, self.settings.model, CONCURRENCY)
+        return known if type(known) is int and known >= 1 else DEFAULT
+
     async def draft(
-        self, job: DraftJob, on_progress: ProgressCallback | None = None
+        self,
+        job: DraftJob,
+        on_progress: ProgressCallback | None = None,
+        slots: Slots | None = None,
     ) -> DraftResult:
         result = DraftResult(job)
+        started, crowded = (slots.started, slots.crowded()) if slots else (0, False)
         try:
             result.answer, result.call_id = await self._draft(job, result, on_progress)
         except DraftError as error:
+            if (
+                slots
+                and slots.adaptive
+                and _cut_for_company(error)
+                and (crowded or slots.crowded() or slots.started != started)
+            ):
+                self._one_at_a_time(slots, job, on_progress)
+                raise _Requeue from None
             result.error = error
             _report(on_progress, job, "failed", message=error.message)
             return result
@@ -227,6 +261,19 @@ class DraftingEngine:
         )
         _report(on_progress, job, "done")
         return result
+
+    def _one_at_a_time(self, slots: Slots, job: DraftJob, on_progress) -> None:
+        if not slots.shrink():
+            _report(on_progress, job, "queued")
+            return
+        # Remembered, so that the next round starts at one and nothing is cut.
+        self.capabilities.set(self.settings.endpoint_host, self.settings.model, CONCURRENCY, 1)
+        _report(
+            on_progress,
+            job,
+            "queued",
+            message="the server takes one request at a time: drafting one by one from here",
+        )
 
     async def _draft(
         self, job: DraftJob, result: DraftResult, on_progress: ProgressCallback | None
@@ -276,8 +323,10 @@ class DraftingEngine:
                     self.settings.endpoint_host, self.settings.model, FORMAT, lower
                 )
                 mode = lower
-        result.tokens_in += reply.tokens_in or 0
-        result.tokens_out += reply.tokens_out or 0
+        result.tokens_in += reply.tokens_in
+        result.tokens_out += reply.tokens_out
+        result.calls += 1
+        result.counted += reply.counted
         return reply
 
     async def _send_once_more_if_dropped(
@@ -359,7 +408,15 @@ class DraftingEngine:
         if usage is not None:
             call.tokens_in, call.tokens_out = usage.prompt_tokens, usage.completion_tokens
         text = "".join(content)
+        call.tokens_out_counted = self.counter.count_text(text)
         problem = _finish_problem(job, finish, "".join(refusal), bool(text))
+        if finish is None and not refusal:
+            problem = CutByServerFault(
+                f"{self.settings.endpoint_host} ended the answer for {job.label} before it "
+                "was finished (no finish reason); nothing partial was kept. A server that "
+                "takes one request at a time does this when another arrives: set "
+                "concurrency = 1 in the profile, or leave it unset so the app adapts."
+            )
         if problem:
             self._record(call, text, problem)
             raise problem
@@ -369,8 +426,17 @@ class DraftingEngine:
         except (MalformedJSONFault, SchemaInvalidFault) as error:
             unfit = error  # logged as what happened, then repaired or reported
         call_id = self._record(call, text, unfit)
+        reported = call.tokens_in is not None
         return _Reply(
-            text, finish, "".join(refusal), call.tokens_in, call.tokens_out, call_id, answer, unfit
+            text,
+            finish,
+            "".join(refusal),
+            call.tokens_in if reported else call.tokens_counted or 0,
+            call.tokens_out if call.tokens_out is not None else call.tokens_out_counted or 0,
+            not reported,
+            call_id,
+            answer,
+            unfit,
         )
 
     def _typed(self, error: Exception, streaming: bool) -> DraftError:
@@ -436,6 +502,13 @@ def _finish_problem(
     if not has_text:
         return MalformedJSONFault(f"The model sent an empty answer for {job.label}.")
     return None
+
+
+def _cut_for_company(error: DraftError) -> bool:
+    """A fault that a server which takes one request at a time gives the ones it cannot."""
+    return isinstance(error, CutByServerFault) or (
+        isinstance(error, ServerFault) and "(503)" in error.message
+    )
 
 
 def _report(

@@ -78,6 +78,12 @@ class StreamDroppedFault(DraftError):
     kind = "stream_dropped"
 
 
+class CutByServerFault(DraftError):
+    """The stream ended without a finish reason: the server stopped this answer."""
+
+    kind = "cut_by_server"
+
+
 class ContextTooLongFault(DraftError):
     kind = "context_too_long"
     retryable = False

@@ -190,6 +190,15 @@ def cached_encoding_path(encoding_name: str) -> Path | None:
     return directory / hashlib.sha1(url.encode()).hexdigest()
 
 
+def counted_note(counted: int, calls: int) -> str:
+    """What to say of token figures of which `counted` of `calls` are the app's own count."""
+    if not counted:
+        return ""
+    if counted >= calls:
+        return " (counted by the app: the endpoint reports none)"
+    return f" ({counted} of {calls} calls counted by the app)"
+
+
 def estimate_cost(
     tokens_in: int,
     tokens_out: int,

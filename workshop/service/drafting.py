@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sessions import LlmCall, SessionStore
 from workshop.drafting.config import ModelSettings, no_model_message, resolve_settings
 from workshop.drafting.faults import NoModelError
+from workshop.drafting.tokens import counted_note
 
 if TYPE_CHECKING:
     from workshop.drafting.drafter import Drafter
@@ -21,7 +22,13 @@ class Usage:
     tokens_in: int
     tokens_out: int
     tokens_counted: int
+    counted: int = 0  # calls whose figures are the app's own count (no usage reported)
     cost: float | None = None
+
+    def tokens(self) -> str:
+        """'1,234 in, 56 out', with a word when the app counted them itself."""
+        text = f"{self.tokens_in:,} in, {self.tokens_out:,} out"
+        return text + counted_note(self.counted, self.calls)
 
 
 class DraftingOps:

@@ -129,7 +129,8 @@ class WorkshopScreen(Screen[None]):
     def _show_tokens(self) -> None:
         usage = self.service.drafting.usage(self.session_id, self._settings)
         cost = f" ≈ ${usage.cost:.3f}" if usage.cost is not None else ""
-        self.status.show_tokens(f"{usage.tokens_in + usage.tokens_out:,} tokens{cost}")
+        counted = " counted" if usage.counted else ""  # the endpoint reports no usage
+        self.status.show_tokens(f"{usage.tokens_in + usage.tokens_out:,} tokens{counted}{cost}")
 
     # Stages and the timer -----------------------------------------------------------
 
