@@ -120,17 +120,18 @@ def test_the_app_in_a_terminal_never_shows_or_stores_the_key(llm_server, tmp_pat
         seen(SEARCH_HINT, "1 session")
         terminal.keys("Enter")
         seen("test-model")
-        for stage, draft_key, footer in (
-            ("3", "d", "Draft all"),
-            ("4", "d", "Draft guides"),
-            ("5", "o", "Draft outcomes"),
+        for stage, draft_key, footer, drafted in (
+            ("3", "d", "Draft all", "Drafted 5, failed 0"),
+            ("4", "d", "Draft guides", "Drafted 5 guides"),
+            ("5", "o", "Draft outcomes", "Drafted 1 outcome statement"),
         ):
             terminal.keys(stage)
             seen(footer)
             terminal.keys(draft_key)
             seen("as it will be sent")  # the request preview, in full
             terminal.keys("Enter")
-            seen("Drafted")
+            # Each stage's own report: an earlier stage's toast can still be showing.
+            seen(drafted)
         for stage, shown in (("6", "cadence:"), ("7", "Stage: Review"), ("8", "w write")):
             terminal.keys(stage)
             seen(shown)

@@ -22,6 +22,7 @@ from workshop.tui.stages.plan import PlanPane
 from workshop.tui.stages.review import ReviewPane
 from workshop.tui.stages.segmentation import SegmentationPane
 from workshop.tui.stages.stakeholders import StakeholdersPane
+from workshop.tui.widgets.stage_tabs import StageTabs
 from workshop.tui.widgets.status_bar import StatusBar
 
 # (tab id, label, the stage it saves, pane class); Export shares the review stage.
@@ -82,7 +83,7 @@ class WorkshopScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield Static("", id="banner", markup=False)
-        with TabbedContent(id="stages"):
+        with StageTabs(id="stages"):
             for tab, label, _, pane in TABS:
                 with TabPane(label, id=f"tab-{tab}"):
                     yield pane(self.service, self.session_id, id=f"pane-{tab}")
@@ -157,6 +158,12 @@ class WorkshopScreen(Screen[None]):
                 self.status.show_stage(stage.value.capitalize())
                 self.status.show_saved("stage")
         # Reloaded after the stage is saved, so what the pane shows is current.
+        self.query_one(f"#pane-{tab}", StagePane).reload()
+
+    @on(StageTabs.FocusRefused)
+    def stage_kept(self) -> None:
+        # The shown stage puts the focus back where its own keys work.
+        tab = self.query_one(StageTabs).active.removeprefix("tab-")
         self.query_one(f"#pane-{tab}", StagePane).reload()
 
     def _tick(self) -> None:
