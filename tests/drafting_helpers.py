@@ -102,3 +102,12 @@ def run_workshop(db_path: Path, server: LLMServer, *args: str) -> subprocess.Com
     )
     assert "Traceback" not in result.stderr, result.stderr
     return result
+
+
+def default_responder_with(**fields: Any):
+    """The default model, with these fields of its JSON answer set as given."""
+
+    def respond(body: dict[str, Any]) -> str:
+        return json.dumps(json.loads(default_responder(body)) | fields)
+
+    return respond

@@ -102,6 +102,7 @@ def _print_segmentation(record: SessionRecord, service: WorkshopService) -> None
         return
     click.echo("\nSegmentation:")
     names = {p.id: p.name for p in record.stakeholders}
+    draft_flags = service.method.draft_flags(record)
     placed = set()
     for item in items:
         placed.add(item.stakeholder_id)
@@ -112,6 +113,8 @@ def _print_segmentation(record: SessionRecord, service: WorkshopService) -> None
         if suggestion and suggestion.segment_id != item.body.get("segment"):
             rule_segment = suggestion.segment_id.replace("_", " ")
             line += f"\n      rules suggest {rule_segment}: {suggestion.reason}"
+        if item.id in draft_flags:
+            line += f"\n      ⚠ {draft_flags[item.id].message}"
         click.echo(line)
     for person_id, suggestion in suggestions.items():
         if person_id not in placed:
@@ -129,7 +132,7 @@ def _print_outcomes(record: SessionRecord, service: WorkshopService) -> None:
         return
     click.echo("\nOutcomes:")
     for item in items:
-        findings = service.method.outcome_findings(item)
+        findings = service.method.outcome_findings(item, record)
         click.echo(f"  - {_short(str(item.body.get('result', '')), 70)} [{_flags(item)}]")
         click.echo(f"      {summarise(findings)}")
         for finding in findings:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from sessions import Item, ItemKind, Stakeholder, Status
-from workshop.export.sections import DRAFT_HEADING, left_out_note, mark, text_of
+from workshop.export.sections import DRAFT_HEADING, flag_note, left_out_note, mark, text_of
 from workshop.export.text import bullets, cell, inline, labelled, list_item, mermaid_label, table
 from workshop.export.view import ExportView
 
@@ -138,7 +138,7 @@ def engagement_plan(view: ExportView) -> list[str]:
         if segment.definition.strip():
             parts.append(f"*{inline(segment.definition)}*")
         for person in people:
-            parts += _engagement(view.assignment[person.id], person)
+            parts += _engagement(view, view.assignment[person.id], person)
     if not placed:
         parts.append("No stakeholder is placed in a segment yet.")
     return parts
@@ -149,9 +149,9 @@ def person_title(person: Stakeholder) -> str:
     return inline(person.name) + (f" ({inline(about)})" if about else "")
 
 
-def _engagement(item: Item, person: Stakeholder) -> list[str]:
+def _engagement(view: ExportView, item: Item, person: Stakeholder) -> list[str]:
     body = item.body
-    parts = [f"#### {person_title(person)}{mark(item, DRAFT_HEADING)}"]
+    parts = [f"#### {person_title(person)}{mark(item, DRAFT_HEADING)}", *flag_note(view, item)]
     parts.append(labelled("Rationale", text_of(body.get("rationale"))))
     for label, key in (
         ("What is in it for them", "motivations"),

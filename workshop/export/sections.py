@@ -20,6 +20,12 @@ def mark(item: Item, marker: str = DRAFT_CELL) -> str:
     return marker if ExportView.is_draft(item) else ""
 
 
+def flag_note(view: ExportView, item: Item) -> list[str]:
+    """A warning under a draft the checks flagged (an instruction followed, a made-up figure)."""
+    flag = view.data.flags.get(item.id)
+    return [f"> ⚠ {inline(flag.message)}"] if flag else []
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
@@ -63,6 +69,7 @@ def outcomes(view: ExportView) -> list[str]:
 def _outcome_details(view: ExportView, item: Item) -> list[str]:
     body = item.body
     parts = [f"### {inline(text_of(body.get('result')) or 'Outcome')}{mark(item, DRAFT_HEADING)}"]
+    parts += flag_note(view, item)
     people = [str(p) for p in body.get("stakeholders") or [] if str(p).strip()]
     if people:
         parts.append(f"**Invested stakeholders:** {inline(', '.join(people))}")

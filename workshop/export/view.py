@@ -26,6 +26,7 @@ from sessions import Item, ItemKind, Revision, Segment, SessionRecord, Stakehold
 
 if TYPE_CHECKING:
     from workshop.rules.compare import Change
+    from workshop.rules.draft_flags import DraftFlag
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class ExportData:
     topics: Mapping[str, str] = field(default_factory=dict)  # topic id → title
     parent_title: str | None = None
     changes: Sequence[Change] = ()
+    flags: Mapping[str, DraftFlag] = field(default_factory=dict)  # item id → why to check it
 
 
 def _newest(items: list[Item], approved: bool = False) -> Item:

@@ -78,6 +78,7 @@ class ExportOps:
             topics={t.id: t.title for t in self._method.playbook.topics},
             parent_title=parent_title,
             changes=list(changes or []),
+            flags=self._method.draft_flags(record),
         )
 
     def write(

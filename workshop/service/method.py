@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from prompt_library import Playbook, PromptLibrary, Suggestion, load_library
-from sessions import Item, Segment, SessionRecord, Stakeholder
+from sessions import Item, ItemKind, Origin, Segment, SessionRecord, Stakeholder, Status
+from workshop.rules import draft_flags
 from workshop.rules.outcome_checks import Finding, check_outcome
+
+# Not one of the playbook's six rules: it needs the session, which check_outcome never sees.
+FIGURES_RULE_ID, FIGURES_RULE_TITLE = "figures-supplied", "Figures come from the room"
 
 
 class MethodOps:
@@ -41,8 +45,49 @@ class MethodOps:
         found = {p.id: self.suggestion(p) for p in record.stakeholders}
         return {person_id: s for person_id, s in found.items() if s is not None}
 
-    def outcome_findings(self, item: Item) -> list[Finding]:
-        return check_outcome(item.body, self.playbook)
+    def outcome_findings(self, item: Item, record: SessionRecord | None = None) -> list[Finding]:
+        """The outcome checks; with the session, also a flag on figures nobody gave."""
+        findings = check_outcome(item.body, self.playbook)
+        flag = self.draft_flags(record).get(item.id) if record is not None else None
+        if flag is not None:
+            findings.append(
+                Finding(
+                    FIGURES_RULE_ID, False, flag.message, FIGURES_RULE_TITLE, "figure nobody gave"
+                )
+            )
+        return findings
+
+    def draft_flags(self, record: SessionRecord) -> dict[str, draft_flags.DraftFlag]:
+        """{item id: why the room must look at it}, for model drafts not yet edited or approved.
+
+        A placement that may follow an instruction found inside the data; an outcome whose
+        baseline or target holds a figure nobody supplied.
+        """
+        flags: dict[str, draft_flags.DraftFlag] = {}
+        instructions = draft_flags.instructions_in(_data_texts(record))
+        names = {p.id: p.name for p in record.stakeholders}
+        segment_names = {s.id: s.name for s in self.playbook.segments}
+        supplied: set[float] | None = None
+        for item in record.items:
+            if item.origin is not Origin.MODEL or item.status is not Status.DRAFT:
+                continue  # edited or approved: a person has vouched for it
+            if item.kind is ItemKind.SEGMENTATION and instructions:
+                segment = str(item.body.get("segment") or "")
+                flag = draft_flags.injection_flag(
+                    names.get(item.stakeholder_id or "", ""),
+                    segment,
+                    segment_names.get(segment, ""),
+                    instructions,
+                )
+                if flag is not None:
+                    flags[item.id] = flag
+            elif item.kind is ItemKind.OUTCOME:
+                if supplied is None:
+                    supplied = draft_flags.numbers_in("\n".join(_supplied_texts(record)))
+                invented = draft_flags.invented_figures(item.body, supplied)
+                if invented:
+                    flags[item.id] = draft_flags.invented_figures_flag(invented)
+        return flags
 
     def check_outcome(self, body: dict[str, Any]) -> list[Finding]:
         """The outcome checks on a statement still being typed (no item needed)."""
@@ -57,3 +102,29 @@ class MethodOps:
 
         builder = JobBuilder(record, self.library, self.playbook)
         return {segment: builder.people_in(segment) for segment in Segment}
+
+
+def _data_texts(record: SessionRecord) -> list[tuple[str, str]]:
+    """(whose, text) for everything the prompts hand the model as data."""
+    texts = [("the brief", _plain(record.session.brief.model_dump(mode="json")))]
+    for person in record.stakeholders:
+        texts.append((person.name, _plain(person.model_dump(mode="json"))))
+    return texts
+
+
+def _plain(value: Any) -> str:
+    """Every text in a dumped model, one a line, so a sentence never runs into a key."""
+    if isinstance(value, dict):
+        return "\n".join(_plain(v) for v in value.values())
+    if isinstance(value, list):
+        return "\n".join(_plain(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _supplied_texts(record: SessionRecord) -> list[str]:
+    """What people gave: the brief, the register, and every item a person wrote or edited."""
+    texts = [text for _, text in _data_texts(record)]
+    for item in record.items:
+        if item.origin is not Origin.MODEL or item.kind is ItemKind.ANSWERS:
+            texts.append(_plain(item.body))
+    return texts

@@ -78,7 +78,8 @@ class OutcomesPane(DraftingPane):
         box = self.query_one("#out-list", VerticalScroll)
         await box.query(OutcomeCard).remove()
         items = self._outcomes(record)
-        cards = [OutcomeCard(item, self.service.method.outcome_findings(item)) for item in items]
+        findings = self.service.method.outcome_findings
+        cards = [OutcomeCard(item, findings(item, record)) for item in items]
         empty = self.query_one("#out-empty", Static)
         empty.display = not cards
         empty.update(

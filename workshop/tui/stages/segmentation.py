@@ -111,6 +111,7 @@ class SegmentationPane(DraftingPane):
 
     async def _fill_board(self, record: SessionRecord) -> None:
         suggestions = self.service.method.suggestions(record)
+        flags = self.service.method.draft_flags(record)
         shown = self._page_of(record)
         people = {p.id: p for p in shown}
         items = [i for i in self._current_items(record) if i.stakeholder_id in people]
@@ -123,11 +124,14 @@ class SegmentationPane(DraftingPane):
         ):
             person = people[item.stakeholder_id or ""]
             state = self._state(person.id, suggestions, item)
+            flag = flags.get(item.id)
+            state.flag = flag.short if flag else ""
             segment = str(item.body.get("segment"))
             columns.setdefault(segment, []).append(self._card(person, item, state))
         for person in shown:
             if person.id not in placed:
                 state = self._state(person.id, suggestions, None)
+                state.flag = ""
                 columns[UNPLACED].append(self._card(person, None, state))
         for segment, cards in columns.items():
             column = self.query_one(f"#col-{segment}", VerticalScroll)

@@ -26,6 +26,7 @@ class CardState:
     error: str = ""
     rule_segment: str = ""  # what the attribute rules suggest, when it differs
     rule_reason: str = ""
+    flag: str = ""  # why the room must check this draft (an instruction it may follow)
 
 
 class AssignmentCard(Static, can_focus=True):
@@ -74,6 +75,8 @@ class AssignmentCard(Static, can_focus=True):
             if state.rule_segment:
                 name = self.segment_names.get(state.rule_segment, state.rule_segment)
                 text.append(f"\n≠ rules suggest {name}", style="italic")
+            if state.flag:
+                text.append(f"\n⚠ {_clip(state.flag, 120)}", style="bold")
             rationale = str(item.body.get("rationale", ""))
             if rationale:
                 text.append(f"\n{_clip(rationale, 160)}")
