@@ -151,6 +151,15 @@ class ItemMethods(StoreBase):
         )[0]
         return dict(row)
 
+    def failed_calls(self, session_id: str) -> dict[str, int]:
+        """{status: calls} for the session's model calls that did not end "ok"."""
+        rows = self._rows(
+            """SELECT status, count(*) AS calls FROM llm_calls
+            WHERE session_id = ? AND status != 'ok' GROUP BY status ORDER BY calls DESC, status""",
+            [session_id],
+        )
+        return {r["status"]: r["calls"] for r in rows}
+
     def record_event(self, session_id: str, kind: str, detail: dict[str, Any] | None = None) -> str:
         self.get_session(session_id)
         with self._write() as db:

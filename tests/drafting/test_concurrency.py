@@ -38,6 +38,9 @@ def test_a_one_slot_server_gets_everyone_drafted_one_at_a_time(llm_server, db_pa
     assert "Drafted 5, failed 0" in result.stderr
     assert "the server takes one request at a time" in result.stderr
     assert drafted(db_path, session_id) == 5
+    # The cut calls are logged as such, and `show` names them so.
+    shown = run_workshop(db_path, llm_server, "show", session_id).stdout
+    assert f"{llm_server.cut_streams} cut by the server" in shown
 
 
 def test_the_next_round_starts_at_one_and_nothing_is_cut(llm_server, db_path):

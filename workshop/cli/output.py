@@ -91,7 +91,7 @@ def print_session(record: SessionRecord, service: WorkshopService, usage: Usage)
     if usage.calls:
         cost = f", about ${usage.cost:.4f}" if usage.cost is not None else ""
         click.echo(
-            f"\nModel calls: {usage.calls} ({usage.failed} failed); tokens {usage.tokens()}{cost}."
+            f"\nModel calls: {usage.calls} ({usage.failed_text()}); tokens {usage.tokens()}{cost}."
         )
 
 

@@ -175,3 +175,30 @@ def plain_validation(error: Any) -> str:
             parts.append(f"{where}: {detail['msg'].removeprefix('Value error, ')}")
     more = len(error.errors()) - len(parts)
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "") + "."
+
+
+# For counts of failed calls ("4 cut by the server"): a few words per status, singular and
+# plural. Statuses not listed read as themselves with the underscores spaced.
+_FAILURE_WORDS = {
+    "timeout": ("timed out", "timed out"),
+    "rate_limited": ("rate-limited", "rate-limited"),
+    "server_error": ("server error", "server errors"),
+    "connection_failed": ("connection failed", "connections failed"),
+    "bad_key": ("key refused", "key refused"),
+    "unknown_model": ("unknown model", "unknown model"),
+    "malformed_json": ("answer not JSON", "answers not JSON"),
+    "schema_invalid": ("answer did not fit", "answers did not fit"),
+    "truncated": ("answer cut at its length limit", "answers cut at their length limit"),
+    "refusal": ("refused by the model", "refused by the model"),
+    "stream_dropped": ("stream dropped", "streams dropped"),
+    "cut_by_server": ("cut by the server", "cut by the server"),
+    "context_too_long": ("prompt too long", "prompts too long"),
+    "bad_request": ("request refused", "requests refused"),
+    "cancelled": ("cancelled", "cancelled"),
+}
+
+
+def failure_words(status: str, count: int) -> str:
+    """A failed call's status in a few plain words, for "N <words>"."""
+    one, many = _FAILURE_WORDS.get(status, (status.replace("_", " "),) * 2)
+    return one if count == 1 else many

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sessions import LlmCall, SessionStore
 from workshop.drafting.config import ModelSettings, no_model_message, resolve_settings
-from workshop.drafting.faults import NoModelError
+from workshop.drafting.faults import NoModelError, failure_words
 from workshop.drafting.tokens import counted_note
 
 if TYPE_CHECKING:
@@ -24,6 +24,14 @@ class Usage:
     tokens_counted: int
     counted: int = 0  # calls whose figures are the app's own count (no usage reported)
     cost: float | None = None
+    failures: dict[str, int] = field(default_factory=dict)  # status → calls
+
+    def failed_text(self) -> str:
+        """'7 failed: 4 cut by the server, 3 server errors' (or '0 failed')."""
+        if not self.failures:
+            return f"{self.failed} failed"
+        parts = ", ".join(f"{n} {failure_words(status, n)}" for status, n in self.failures.items())
+        return f"{self.failed} failed: {parts}"
 
     def tokens(self) -> str:
         """'1,234 in, 56 out', with a word when the app counted them itself."""
@@ -73,4 +81,4 @@ class DraftingOps:
             cost = estimate_cost(
                 totals["tokens_in"], totals["tokens_out"], settings.price_in, settings.price_out
             )
-        return Usage(**totals, cost=cost)
+        return Usage(**totals, cost=cost, failures=self._store.failed_calls(session_id))
