@@ -55,6 +55,30 @@ def test_draft_reports_failures_and_exits_1(llm_server, db_path):
     assert "Drafted 2, failed 1" in result.stderr
     assert "failed: Person 02: 127.0.0.1" in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("workshop: 1 of 3 drafts failed")
+    assert "with --missing to retry only those" in result.stderr
+
+
+def test_missing_retries_only_what_failed(llm_server, db_path):
+    with SessionStore.open(db_path) as store:
+        session_id = make_session(store, 3)
+    llm_server.add_fault("server_error", times=None, match="name: Person 02")
+    args = ("--db", str(db_path), "draft", session_id, "segmentation")
+    assert run(*args, env=llm_server.env()).returncode == 1
+    llm_server.clear_faults()
+    sent = len(llm_server.requests)
+
+    result = run(*args, "--missing", env=llm_server.env())
+
+    assert result.returncode == 0, result.stderr
+    assert "Drafting 1 segmentation draft(s)" in result.stderr
+    assert "Person 02: done" in result.stderr
+    assert len(llm_server.requests) == sent + 1  # the two drafted are not sent again
+    with SessionStore.open(db_path) as store:
+        assert len(store.load_session(session_id).items_of(ItemKind.SEGMENTATION)) == 3
+    again = run(*args, "--missing", env=llm_server.env())
+    assert again.returncode == 0
+    assert "Every segmentation draft is there; nothing to do." in again.stdout
+    assert len(llm_server.requests) == sent + 1
 
 
 def test_draft_without_a_model_says_how_to_connect(db_path):

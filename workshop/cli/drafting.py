@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 import click
 
-from sessions import ItemKind, SessionRecord
+from sessions import ItemKind, SessionRecord, Status
 from workshop.drafting.config import ModelSettings, no_model_message
 from workshop.drafting.drafter import Drafter, DraftSummary
-from workshop.drafting.engine import Progress
+from workshop.drafting.engine import DraftJob, Progress
 from workshop.errors import WorkshopError
 from workshop.service.facade import WorkshopService
 
@@ -34,6 +34,7 @@ async def run_draft(
     names: Sequence[str],
     guidance: str,
     preview: bool = False,
+    missing: bool = False,
 ) -> DraftSummary:
     session_id = record.session.id
     item_kind = ItemKind(kind)
@@ -52,6 +53,11 @@ async def run_draft(
             )
         else:
             jobs = drafter.outcome_jobs(session_id)
+        if missing:
+            jobs = without_a_draft(record, item_kind, jobs)
+            if not jobs:
+                click.echo(f"Every {kind.replace('_', ' ')} draft is there; nothing to do.")
+                return DraftSummary()
         if preview:
             requests = [drafter.preview(job) for job in jobs]
             click.echo(json.dumps(requests, indent=2, ensure_ascii=False))
@@ -73,6 +79,23 @@ async def run_draft(
     for label, message in summary.failed:
         click.echo(f"  failed: {label}: {message}", err=True)
     return summary
+
+
+def without_a_draft(record: SessionRecord, kind: ItemKind, jobs: list[DraftJob]) -> list[DraftJob]:
+    """The jobs whose person or segment has no draft of this kind yet (rejected ones count as
+    none): what `--missing` re-runs after some drafts failed."""
+    have = {
+        (item.stakeholder_id, item.segment.value if item.segment else None)
+        for item in record.items_of(kind)
+        if item.status is not Status.REJECTED
+    }
+
+    def drafted(job: DraftJob) -> bool:
+        if kind is ItemKind.SEGMENTATION:
+            return any(person == job.stakeholder_id for person, _ in have)
+        return (job.stakeholder_id, job.fixed.get("segment")) in have
+
+    return [job for job in jobs if not drafted(job)]
 
 
 def _stakeholder_ids(record: SessionRecord, names: Sequence[str]) -> list[str] | None:

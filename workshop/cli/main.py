@@ -172,9 +172,12 @@ DRAFT_KINDS = {
 @click.option("--guidance", default="", help="A line of guidance for the model.")
 @click.option("--pseudonymise", is_flag=True, help="Send labels instead of people's names.")
 @click.option("--preview", is_flag=True, help="Print the exact requests as JSON; send nothing.")
+@click.option(
+    "--missing", is_flag=True, help="Only what has no draft yet (after some drafts failed)."
+)
 @click.pass_context
 def draft(
-    ctx, session_id, what, profile, model, base_url, names, guidance, pseudonymise, preview
+    ctx, session_id, what, profile, model, base_url, names, guidance, pseudonymise, preview, missing
 ) -> None:
     """Draft segmentations, discussion questions or outcomes with the model."""
     import asyncio
@@ -185,12 +188,14 @@ def draft(
     drafter = service.drafting.drafter(profile, model, base_url, pseudonymise)
     record = service.sessions.load(session_id)
     summary = asyncio.run(
-        run_draft(drafter, record, DRAFT_KINDS[what], names, guidance, preview=preview)
+        run_draft(
+            drafter, record, DRAFT_KINDS[what], names, guidance, preview=preview, missing=missing
+        )
     )
     if summary.failed:
         raise UserFacingError(
             f"{len(summary.failed)} of {len(summary.failed) + len(summary.drafted)} drafts failed; "
-            "run the same command again to retry them."
+            "run the same command with --missing to retry only those."
         )
 
 
