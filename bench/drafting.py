@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from common import median
-from llm_server import LLMServer
+from support.llm_server import LLMServer
 
 from sessions import ItemKind, SessionStore
 from workshop.service.facade import WorkshopService

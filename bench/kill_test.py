@@ -35,11 +35,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.append(str(ROOT / "tests"))  # the kill drivers: tests/support/kill_*.py
 
-from kill_store import StoreKillRun  # noqa: E402
-from kill_tui import TuiKillRun  # noqa: E402
-from kill_workshop import CliKillRun, KillCheckFailed  # noqa: E402
+from support.kill_store import StoreKillRun  # noqa: E402
+from support.kill_tui import TuiKillRun  # noqa: E402
+from support.kill_workshop import CliKillRun, KillCheckFailed  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

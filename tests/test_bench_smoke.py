@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 
-BENCH = Path(__file__).resolve().parent.parent / "bench"
-sys.path.insert(0, str(BENCH))  # the benchmarks import their shared modules by name
+import pytest
+from support.paths import ROOT
+
+BENCH = ROOT / "bench"
+
+
+@pytest.fixture(autouse=True)
+def _bench_on_the_path(monkeypatch) -> None:
+    # The benchmarks import their shared modules (common) by name, as when run as scripts;
+    # only for these tests, so bench/drafting.py never hides the tests' drafting package.
+    monkeypatch.syspath_prepend(str(BENCH))
 
 
 def bench_module(name: str) -> ModuleType:

@@ -7,17 +7,14 @@ import os
 import sqlite3
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support.paths import EXAMPLES, WORKSHOP
 
 from sessions import SessionStore
 from workshop.cli.main import cli
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-WORKSHOP = Path(sys.executable).parent / "workshop"
 
 
 def run(*args: str, db: Path, check: bool = True) -> subprocess.CompletedProcess[str]:

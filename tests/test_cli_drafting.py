@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
-from drafting_helpers import API_KEY, make_session
+from support.drafting_helpers import API_KEY, make_session
+from support.paths import WORKSHOP
 
 from sessions import ItemKind, SessionStore
-
-pytest_plugins = ["llm_server"]
-WORKSHOP = Path(sys.executable).parent / "workshop"
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,8 @@ import subprocess
 from datetime import date
 
 import pytest
-from history_helpers import BY, WORKSHOP, build_quarter, run
+from support.history_helpers import BY, build_quarter, run
+from support.paths import WORKSHOP
 
 from sessions import SessionStore
 from sessions.bodies import body_text

@@ -6,7 +6,7 @@ import json
 import random
 
 import pytest
-from history_helpers import (
+from support.history_helpers import (
     BY,
     EXPECTED_CHANGES,
     build_quarter,

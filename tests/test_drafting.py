@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 import pytest
-from drafting_helpers import (
+from support.drafting_helpers import (
     API_KEY,
     echo_label_responder,
     make_session,
@@ -17,8 +17,6 @@ from drafting_helpers import (
 from sessions import ItemKind, Origin, SegmentationBody, Status
 from workshop.drafting.faults import NoModelError
 from workshop.service.facade import WorkshopService
-
-pytest_plugins = ["llm_server"]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from markdown_reading import (
+from support.markdown_reading import (
     CHART_HEAD,
     H2,
     POINT,

@@ -6,7 +6,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-from markdown_reading import CHART_HEAD, H2, POINT, fences, headings, parse, tables
+from support.markdown_reading import CHART_HEAD, H2, POINT, fences, headings, parse, tables
 
 from sessions import (
     Item,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from history_helpers import BRIEF, BY, PEOPLE, build_quarter, run
+from support.history_helpers import BRIEF, BY, PEOPLE, build_quarter, run
 
 from sessions import InvalidInputError, ItemKind, NotFoundError, SessionStore, Status
 from workshop.service.facade import WorkshopService

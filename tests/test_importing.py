@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.paths import EXAMPLES
 
 from sessions import Influence, Stance
 from workshop.errors import WorkshopError
@@ -13,8 +14,6 @@ from workshop.service.importing import (
     read_brief_file,
     read_stakeholders_csv,
 )
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def write(tmp_path: Path, name: str, data: str | bytes) -> Path:

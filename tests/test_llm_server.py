@@ -20,13 +20,13 @@ from typing import Annotated, Literal
 import openai
 import pydantic
 import pytest
-from llm_server import CHAT_PATH, Fault, LLMServer, example_from_schema
 from openai.lib._parsing._completions import type_to_response_format_param
 from pydantic import BaseModel, Field
+from support.llm_server import CHAT_PATH, Fault, LLMServer, example_from_schema
 
-# The fixtures `llm_server` and `refused_base_url` come from the plugin (importing them by
-# name works too, but then ruff reports F811 on every test that takes them).
-pytest_plugins = ["llm_server"]
+# The fixtures `llm_server` and `refused_base_url` come from the plugin support.llm_server,
+# registered once in tests/conftest.py (importing them by name works too, but then ruff
+# reports F811 on every test that takes them).
 
 MODEL = "test-model"
 

@@ -18,15 +18,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.paths import FIXTURES, WORKSHOP
 
 from sessions import SessionStore, schema_version
 from sessions.bodies import body_hash, validate_body
 from sessions.migrations import MIGRATION_NAMES, MIGRATION_SET
 from sessions.models import ItemKind
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FIXTURE_FILES = sorted(FIXTURES.glob("schema_*.sqlite"))
-WORKSHOP = Path(sys.executable).parent / "workshop"
 
 
 def version_of(fixture: Path) -> str:

@@ -10,36 +10,15 @@ from __future__ import annotations
 import re
 import shlex
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from drafting_helpers import API_KEY, schema_following_responder
-from test_tui_tmux import Terminal, terminal_env
+from support.command import run_workshop, workshop
+from support.drafting_helpers import API_KEY, schema_following_responder
+from support.paths import ROOT, WORKSHOP
+from support.terminal import SEARCH_HINT, Terminal, terminal_env
 
 from sessions import ItemKind, SessionStore
-
-pytest_plugins = ["llm_server"]
-
-ROOT = Path(__file__).resolve().parent.parent
-WORKSHOP = Path(sys.executable).parent / "workshop"
-SEARCH_HINT = "Search titles, people, notes"
-
-
-def run_workshop(env: dict[str, str], *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """The installed command, run to the end; a traceback is always a failure."""
-    result = subprocess.run(
-        [str(WORKSHOP), *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
-
-
-def workshop(env: dict[str, str], *args: str, cwd: Path) -> str:
-    """What the command printed, both streams."""
-    result = run_workshop(env, *args, cwd=cwd)
-    return result.stdout + result.stderr
 
 
 def files_holding(root: Path, secret: str) -> list[str]:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.paths import ROOT
 
 from prompt_library import (
     OUTCOME_RULE_IDS,
@@ -28,7 +29,7 @@ from prompt_library import (
     load_template,
 )
 
-SHIPPED = Path(__file__).resolve().parent.parent / "prompt_library"
+SHIPPED = ROOT / "prompt_library"
 DEFAULT_PLAYBOOK = SHIPPED / "playbooks" / "default.toml"
 
 VALID_SEGMENTATION = """\

@@ -14,12 +14,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from support.paths import WORKSHOP
 
 from sessions import InvalidInputError, SessionStore
 from sessions.models import NAME_MAX, TEXT_MAX
@@ -365,7 +364,7 @@ def test_a_json_brief_with_a_lone_surrogate_is_stored_cleaned(tmp_path):
     db = tmp_path / "workshop.db"
     result = subprocess.run(
         [
-            str(Path(sys.executable).parent / "workshop"),
+            str(WORKSHOP),
             "--db",
             str(db),
             "new",

@@ -13,9 +13,9 @@ import random
 import shutil
 
 import pytest
-from kill_store import StoreKillRun
-from kill_tui import TuiKillRun
-from kill_workshop import CliKillRun
+from support.kill_store import StoreKillRun
+from support.kill_tui import TuiKillRun
+from support.kill_workshop import CliKillRun
 
 KILLS = 8
 TUI_KILLS = 3  # each round starts the app in a terminal: a few seconds apiece

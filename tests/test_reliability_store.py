@@ -8,7 +8,6 @@ store still usable for reading, and the same write going through once the cause 
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import hashlib
 import json
@@ -23,10 +22,11 @@ from typing import Any
 
 import pytest
 from sqlite_utils import Database
+from support.disk import assert_really_read_only, fill_the_disk, free_the_disk, read_only
+from support.paths import FIXTURES
 
 from sessions import DatabaseError, SessionStore
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 OUTCOME = {
     "result": "More qualified demos",
     "metric": "Demos per month",
@@ -82,16 +82,6 @@ def workshop(store):
 
 
 # A full disk ---------------------------------------------------------------------------
-
-
-def fill_the_disk(store: SessionStore, spare_pages: int = 0) -> None:
-    # max_page_count is per connection: set on the store's own, the file cannot grow.
-    pages = store.db.execute("PRAGMA page_count").fetchone()[0]
-    store.db.execute(f"PRAGMA max_page_count = {pages + spare_pages}")
-
-
-def free_the_disk(store: SessionStore) -> None:
-    store.db.execute("PRAGMA max_page_count = 4294967294")
 
 
 BIG_WRITES: dict[str, Callable[[SessionStore, Any, Any], object]] = {
@@ -240,49 +230,6 @@ def test_a_really_full_file_system_is_reported_and_the_write_retried(tiny_disk):
 
 
 # A read-only file ----------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def read_only(*paths: Path) -> Iterator[None]:
-    """Make files and folders read-only for this process, even for root; undo after.
-
-    chmod is enough for an ordinary user. Root writes through modes, so for root the
-    immutable attribute (chattr +i) is used, which stops root too (ext4, xfs, btrfs…).
-    """
-    if os.geteuid() != 0:
-        modes = {p: p.stat().st_mode for p in paths}
-        for p in paths:
-            p.chmod(0o555 if p.is_dir() else 0o444)
-        try:
-            yield
-        finally:
-            for p, mode in modes.items():
-                p.chmod(mode)
-        return
-    done: list[Path] = []
-    try:
-        for p in paths:
-            try:
-                result = subprocess.run(["chattr", "+i", str(p)], capture_output=True, text=True)
-            except FileNotFoundError:
-                pytest.skip("running as root without chattr: cannot make a file read-only")
-            if result.returncode != 0:
-                pytest.skip(f"running as root, and chattr +i fails here: {result.stderr.strip()}")
-            done.append(p)
-        yield
-    finally:
-        for p in reversed(done):
-            subprocess.run(["chattr", "-i", str(p)], capture_output=True)
-
-
-def assert_really_read_only(path: Path) -> None:
-    target = path / "probe" if path.is_dir() else path
-    try:
-        with target.open("ab"):
-            pass
-    except OSError:
-        return
-    pytest.skip(f"this platform lets this user write to the read-only {path}")
 
 
 def saved_workshop(db_path: Path):
@@ -578,7 +525,7 @@ def test_two_programs_writing_200_times_each_never_hit_a_locked_database(db_path
 
 
 def test_the_cli_works_while_another_program_writes(db_path):
-    from kill_workshop import run_cli
+    from support.kill_workshop import run_cli
 
     session, item = shared_workshop(db_path)
     writer = start(

@@ -16,22 +16,20 @@ import time
 import unicodedata
 
 import pytest
-from drafting_helpers import make_session, use_test_server
-from llm_server import default_responder
-from test_no_key_leaks import ROOT, WORKSHOP, run_workshop, workshop
-from test_tui_segmentation import open_segmentation
-from test_tui_tmux import Terminal, terminal_env
+from support.command import run_workshop, workshop
+from support.drafting_helpers import make_session, use_test_server
+from support.llm_server import default_responder
+from support.paths import ROOT, WORKSHOP
+from support.terminal import Terminal, terminal_env
+from support.tui_helpers import open_segmentation, screen_text, wait_for_preview
 from textual import events
 from textual.widgets import Input, TextArea
-from tui_helpers import screen_text, wait_for_preview
 
 from sessions import ItemKind, SessionStore
 from workshop.service.facade import WorkshopService
 from workshop.tui.app import WorkshopApp
 from workshop.tui.screens.workshop_screen import WorkshopScreen
 from workshop.tui.widgets.stakeholder_entry import StakeholderEntry
-
-pytest_plugins = ["llm_server"]
 
 HOSTILE = "\x1b]0;PWNED\x07\x1b[2J\x07\x08\x08\x1b[31m\x9b1m\x1bP+q\x1b\\"
 # What a terminal passes on when a person pastes: terminals drop ESC from pasted text

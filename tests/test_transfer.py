@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from history_helpers import (
+from support.history_helpers import (
     BY,
     EXPECTED_CHANGES,
     build_quarter,

@@ -6,8 +6,8 @@ the app or the CLI would be.
 
 from __future__ import annotations
 
+from support.tui_helpers import settle
 from textual.widgets import Static, TextArea
-from tui_helpers import settle
 
 from sessions import ItemKind, Origin, SessionStore
 from workshop.service.facade import WorkshopService

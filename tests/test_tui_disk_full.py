@@ -7,14 +7,9 @@ from __future__ import annotations
 
 import contextlib
 
-from test_reliability_store import (
-    assert_really_read_only,
-    fill_the_disk,
-    free_the_disk,
-    read_only,
-)
+from support.disk import assert_really_read_only, fill_the_disk, free_the_disk, read_only
+from support.tui_helpers import notifications, screen_text, settle
 from textual.widgets import Input, Static, TextArea
-from tui_helpers import notifications, screen_text, settle
 
 from sessions import ItemKind, Origin, SessionStore
 from workshop.service.facade import WorkshopService

@@ -6,8 +6,8 @@ import os
 import stat
 from pathlib import Path
 
+from support.tui_helpers import SIZE, make_app, screen_text, settle
 from textual.widgets import Input, Markdown
-from tui_helpers import SIZE, make_app, screen_text, settle
 
 from sessions import SessionStore
 from workshop.tui.dialogs.common import ConfirmDialog, PromptDialog

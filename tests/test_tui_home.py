@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import events
-from textual.widgets import DataTable, Input, Static
-from tui_helpers import (
+from support.tui_helpers import (
     Q3,
     REBRAND,
     SIZE,
@@ -16,6 +14,8 @@ from tui_helpers import (
     seed_sessions,
     settle,
 )
+from textual import events
+from textual.widgets import DataTable, Input, Static
 
 from sessions import SessionStore
 from workshop.tui.app import WorkshopApp
@@ -471,7 +471,7 @@ async def _wait_for(pilot, predicate, tries: int = 100) -> None:
 
 
 async def test_follow_up_archive_and_delete_from_home(db_path):
-    from history_helpers import build_quarter
+    from support.history_helpers import build_quarter
 
     from workshop.tui.dialogs.common import ConfirmDialog
     from workshop.tui.screens.changes import ChangesScreen

@@ -7,17 +7,20 @@ board stays usable while a draft hangs, and a retry succeeds once the server rec
 from __future__ import annotations
 
 import pytest
-from drafting_helpers import make_session, schema_following_responder, use_test_server
-from llm_server import LLMServer
-from test_tui_segmentation import cards, draft_all, open_segmentation, start_drafting_until
-from tui_helpers import send_preview
+from support.drafting_helpers import make_session, schema_following_responder, use_test_server
+from support.llm_server import LLMServer
+from support.tui_helpers import (
+    assignment_cards,
+    draft_all,
+    open_segmentation,
+    send_preview,
+    start_drafting_until,
+)
 
 from sessions import ItemKind, SessionStore, Status
 from workshop.service.facade import WorkshopService
 from workshop.tui.app import WorkshopApp
 from workshop.tui.widgets.assignment_card import AssignmentCard
-
-pytest_plugins = ["llm_server"]
 
 HIT = "Person 01"
 
@@ -51,7 +54,7 @@ async def retry_card(app, pilot, card: AssignmentCard) -> None:
 
 
 def every_card_drafted(app) -> bool:
-    return all(c.item and not c.state.error for c in cards(app))
+    return all(c.item and not c.state.error for c in assignment_cards(app))
 
 
 def card_text(card: AssignmentCard) -> str:
@@ -71,11 +74,11 @@ async def test_each_fault_marks_its_card_and_a_retry_succeeds_after_recovery(
         await open_segmentation(app, pilot, session_id)
         await draft_all(app, pilot)
 
-        failed = [c for c in cards(app) if c.state.error]
+        failed = [c for c in assignment_cards(app) if c.state.error]
         assert [c.person.name for c in failed] == [HIT]
         assert message in card_text(failed[0])
         assert "g: try again" in card_text(failed[0])
-        assert sorted(c.person.name for c in cards(app) if c.item) == [
+        assert sorted(c.person.name for c in assignment_cards(app) if c.item) == [
             "Person 00",
             "Person 02",
             "Person 03",
@@ -83,7 +86,7 @@ async def test_each_fault_marks_its_card_and_a_retry_succeeds_after_recovery(
         assert "Drafted 3, failed 1." in [n.message for n in app._notifications]
 
         llm_server.clear_faults()  # the server recovers
-        failed_card = next(c for c in cards(app) if c.person.name == HIT)
+        failed_card = next(c for c in assignment_cards(app) if c.person.name == HIT)
         await retry_card(app, pilot, failed_card)
         assert every_card_drafted(app)
     with SessionStore.open(db_path) as check:
@@ -101,8 +104,8 @@ async def test_a_refused_connection_fails_every_card_then_retry_works_when_it_is
     async with app.run_test(size=(140, 45)) as pilot:
         await open_segmentation(app, pilot, session_id)
         await draft_all(app, pilot)
-        assert all("Cannot reach 127.0.0.1" in card_text(c) for c in cards(app))
-        assert not any(c.item for c in cards(app))
+        assert all("Cannot reach 127.0.0.1" in card_text(c) for c in assignment_cards(app))
+        assert not any(c.item for c in assignment_cards(app))
 
         with LLMServer(port=port, api_key=server.api_key) as back:
             await draft_all(app, pilot)  # d drafts everyone not settled yet
@@ -135,13 +138,13 @@ async def test_the_board_stays_usable_while_one_draft_hangs(
         await open_segmentation(app, pilot, session_id)
         await start_drafting_until(app, pilot, finished=2)
         # Still drafting Person 01; the room approves a finished card meanwhile.
-        done = next(c for c in cards(app) if c.item)
+        done = next(c for c in assignment_cards(app) if c.item)
         done.focus()
         await pilot.press("a")
         await pilot.pause()
         with SessionStore.open(db_path) as check:
             assert check.get_item(done.item.id).status is Status.APPROVED
-        hanging = next(c for c in cards(app) if c.person.name == HIT)
+        hanging = next(c for c in assignment_cards(app) if c.person.name == HIT)
         assert "sending" in card_text(hanging) or "queued" in card_text(hanging)
         await pilot.press("escape")
         await app.workers.wait_for_complete()

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
-from drafting_helpers import make_session, use_test_server
-from tui_helpers import make_app, screen_text, send_preview
+from support.drafting_helpers import make_session, use_test_server
+from support.tui_helpers import make_app, screen_text, send_preview
 
 from sessions import ItemKind, Origin, SessionStore, Status
 from workshop.tui.dialogs.outcome import OutcomeDialog
 from workshop.tui.dialogs.request_preview import RequestPreviewDialog
 from workshop.tui.screens.workshop_screen import WorkshopScreen
 from workshop.tui.widgets.outcome_card import UNKNOWN, OutcomeCard
-
-pytest_plugins = ["llm_server"]
 
 OUTCOME = {
     "result": "More qualified EU pipeline",

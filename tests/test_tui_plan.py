@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from support.tui_helpers import SIZE, make_app, screen_text, settle
 from textual.widgets import DataTable, Input, Select, Static, TextArea
-from tui_helpers import SIZE, make_app, screen_text, settle
 
 from sessions import ItemKind, SessionStore, Status
 from workshop.tui.dialogs.plan import CadenceDialog, PlanEntryDialog

@@ -6,8 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 from rich.text import Text
+from support.tui_helpers import SIZE, make_app, screen_text, settle
 from textual.widgets import DataTable, Static
-from tui_helpers import SIZE, make_app, screen_text, settle
 
 from sessions import SessionStore
 from workshop.tui.screens.workshop_screen import WorkshopScreen

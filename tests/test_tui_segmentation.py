@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-from drafting_helpers import make_session, use_test_server
-from tui_helpers import send_preview, wait_for_preview
+from support.drafting_helpers import make_session, use_test_server
+from support.tui_helpers import (
+    assignment_cards,
+    draft_all,
+    open_segmentation,
+    send_preview,
+    start_drafting_until,
+)
 
 from sessions import ItemKind, Origin, SessionStore, Status
 from workshop.service.facade import WorkshopService
 from workshop.tui.app import WorkshopApp
 from workshop.tui.screens.workshop_screen import WorkshopScreen
 from workshop.tui.widgets.assignment_card import AssignmentCard
-
-pytest_plugins = ["llm_server"]
-
-
-async def open_segmentation(app, pilot, session_id):
-    await app.push_screen(WorkshopScreen(app.service, session_id))
-    await pilot.pause()
-    await pilot.press("3")
-    await pilot.pause()
-
-
-async def draft_all(app, pilot):
-    await pilot.press("d")
-    await send_preview(pilot)
-
-
-async def start_drafting_until(app, pilot, finished: int) -> None:
-    """Draft all and send; return while drafting goes on, once `finished` cards are in."""
-    await pilot.press("d")
-    await wait_for_preview(pilot)
-    await pilot.press("enter")
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if sum(1 for c in cards(app) if c.item) == finished:
-            break
-
-
-def cards(app) -> list[AssignmentCard]:
-    return list(app.screen.query(AssignmentCard))
 
 
 async def test_draft_all_then_approve_move_and_edit(db_path, llm_server, tmp_path, monkeypatch):
@@ -48,14 +25,14 @@ async def test_draft_all_then_approve_move_and_edit(db_path, llm_server, tmp_pat
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=(140, 45)) as pilot:
         await open_segmentation(app, pilot, session_id)
-        assert [c.item for c in cards(app)] == [None] * 4  # everyone waits, unplaced
+        assert [c.item for c in assignment_cards(app)] == [None] * 4  # everyone waits, unplaced
 
         await draft_all(app, pilot)
 
         with SessionStore.open(db_path) as check:
             drafts = check.load_session(session_id).items_of(ItemKind.SEGMENTATION)
         assert len(drafts) == 4
-        assert all(c.item is not None for c in cards(app))
+        assert all(c.item is not None for c in assignment_cards(app))
         assert "4 assignments, 0 approved" in str(app.screen.query_one("#seg-progress").render())
 
         # Approve the focused card.
@@ -93,11 +70,11 @@ async def test_regenerate_with_guidance_keeps_the_persons_edit(
     async with app.run_test(size=(140, 45)) as pilot:
         await open_segmentation(app, pilot, session_id)
         await draft_all(app, pilot)
-        card = cards(app)[0]
+        card = assignment_cards(app)[0]
         card.focus()
         await pilot.press("m", "3")  # a person's decision: now an edited draft
         await pilot.pause()
-        cards(app)[0].focus()
+        assignment_cards(app)[0].focus()
         await pilot.press("g")
         await pilot.pause()
         await pilot.press(*"more sceptical", "enter")
@@ -123,14 +100,16 @@ async def test_a_failed_draft_shows_on_its_card_and_retry_works(
     async with app.run_test(size=(140, 45)) as pilot:
         await open_segmentation(app, pilot, session_id)
         await draft_all(app, pilot)
-        failed = [c for c in cards(app) if c.state.error]
+        failed = [c for c in assignment_cards(app) if c.state.error]
         assert [c.person.name for c in failed] == ["Person 01"]
         assert "server error (500)" in str(failed[0].render())
-        assert sum(1 for c in cards(app) if c.item) == 2
+        assert sum(1 for c in assignment_cards(app) if c.item) == 2
 
         # Retry: `d` drafts everyone not yet settled; the server has recovered.
         await draft_all(app, pilot)
-        assert all(c.item for c in cards(app)) and not any(c.state.error for c in cards(app))
+        assert all(c.item for c in assignment_cards(app)) and not any(
+            c.state.error for c in assignment_cards(app)
+        )
 
 
 async def test_escape_cancels_a_running_draft_and_keeps_finished_ones(
@@ -204,14 +183,14 @@ async def test_without_a_model_people_are_placed_by_hand(db_path):
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=(140, 45)) as pilot:
         await open_segmentation(app, pilot, session.id)
-        dana = next(c for c in cards(app) if c.person.name == "Dana")
+        dana = next(c for c in assignment_cards(app) if c.person.name == "Dana")
         dana.focus()
         await pilot.press("e")  # an assignment written by hand, starting from the rules
         await pilot.pause()
         assert isinstance(app.screen, AssignmentDialog)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        eli = next(c for c in cards(app) if c.person.name == "Eli")
+        eli = next(c for c in assignment_cards(app) if c.person.name == "Eli")
         eli.focus()
         await pilot.press("m")
         await pilot.pause()

@@ -6,9 +6,9 @@ A megabyte pasted into a text box, a register of 500 people, a 10,000-character 
 
 from __future__ import annotations
 
+from support.tui_helpers import notifications, screen_text, settle
 from textual import events
 from textual.widgets import DataTable, TextArea
-from tui_helpers import notifications, screen_text, settle
 
 from sessions import ItemKind, SessionStore
 from workshop.service.facade import WorkshopService

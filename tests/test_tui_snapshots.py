@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.pilot import Pilot
-from tui_helpers import (
+from support.tui_helpers import (
     SIZE,
     SPRING,
     make_app,
@@ -19,6 +18,7 @@ from tui_helpers import (
     settle,
     stop_blinking,
 )
+from textual.pilot import Pilot
 
 from workshop.tui.app import WorkshopApp
 

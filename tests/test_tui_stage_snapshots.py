@@ -22,8 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
-from tui_helpers import (
+from support.tui_helpers import (
     SIZE,
     freeze_status_bar,
     make_app,
@@ -31,6 +30,7 @@ from tui_helpers import (
     settle,
     stop_blinking,
 )
+from textual.pilot import Pilot
 
 from sessions import SessionStore
 from workshop.tui.app import WorkshopApp

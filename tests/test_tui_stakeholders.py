@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from support.tui_helpers import SIZE, make_app, screen_text
 from textual import events
 from textual.widgets import DataTable, Input, Select, Static, TextArea
-from tui_helpers import SIZE, make_app, screen_text
 
 from sessions import Influence, Involvement, SessionStore, Stance
 from workshop.tui.dialogs.common import ConfirmDialog, PromptDialog

@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from drafting_helpers import use_test_server
+from support.drafting_helpers import use_test_server
+from support.tui_helpers import (
+    SIZE,
+    make_app,
+    notifications,
+    saved_record,
+    screen_text,
+    send_preview,
+    settle,
+    wait_for,
+)
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import (
@@ -22,16 +32,6 @@ from textual.widgets import (
     Static,
     TabbedContent,
     TextArea,
-)
-from tui_helpers import (
-    SIZE,
-    make_app,
-    notifications,
-    saved_record,
-    screen_text,
-    send_preview,
-    settle,
-    wait_for,
 )
 
 from sessions import ItemKind, Origin, SessionStore, Stage, Status
@@ -47,8 +47,6 @@ from workshop.tui.widgets.assignment_card import AssignmentCard
 from workshop.tui.widgets.outcome_card import OutcomeCard
 from workshop.tui.widgets.question_widgets import AnswerArea, QuestionLine
 from workshop.tui.widgets.stakeholder_entry import StakeholderEntry
-
-pytest_plugins = ["llm_server"]
 
 TITLE = "Q3 growth workshop"
 FACILITATOR = "Dana Reyes"

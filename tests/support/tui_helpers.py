@@ -14,6 +14,8 @@ from textual.widgets import Input, Static, TextArea
 from sessions import SessionStore
 from workshop.service.facade import WorkshopService
 from workshop.tui.app import WorkshopApp
+from workshop.tui.screens.workshop_screen import WorkshopScreen
+from workshop.tui.widgets.assignment_card import AssignmentCard
 
 SIZE = (120, 40)
 
@@ -200,3 +202,34 @@ def freeze_status_bar(screen, saved_at: str = "09:30:00", timer: str = "Time 00:
         timer_.pause()
     screen.query_one("#status-save", Static).update(f"✓ saved {saved_at}")
     screen.query_one("#status-timer", Static).update(timer)
+
+
+# The segmentation board ---------------------------------------------------------------
+
+
+async def open_segmentation(app, pilot, session_id):
+    await app.push_screen(WorkshopScreen(app.service, session_id))
+    await pilot.pause()
+    await pilot.press("3")
+    await pilot.pause()
+
+
+def assignment_cards(app) -> list[AssignmentCard]:
+    """The board's cards, one a person, in the order shown."""
+    return list(app.screen.query(AssignmentCard))
+
+
+async def draft_all(app, pilot):
+    await pilot.press("d")
+    await send_preview(pilot)
+
+
+async def start_drafting_until(app, pilot, finished: int) -> None:
+    """Draft all and send; return while drafting goes on, once `finished` cards are in."""
+    await pilot.press("d")
+    await wait_for_preview(pilot)
+    await pilot.press("enter")
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if sum(1 for c in assignment_cards(app) if c.item) == finished:
+            break

@@ -6,15 +6,13 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from llm_server import LLMServer, default_responder, example_from_schema
-
 from sessions import SessionStore
+from support.command import run_workshop
+from support.llm_server import LLMServer, default_responder, example_from_schema
 
-WORKSHOP = Path(sys.executable).parent / "workshop"
 MODEL_FILE = "/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 API_KEY = "sk-test-DO-NOT-LEAK-7f3a9c"
 SCHEMA_IN_PROMPT = "Answer with one JSON object that matches this JSON schema:\n"
@@ -90,15 +88,6 @@ def session_of(db_path: Path, count: int) -> str:
         return make_session(store, count)
 
 
-def run_workshop(db_path: Path, server: LLMServer, *args: str) -> subprocess.CompletedProcess:
+def run_with_server(db_path: Path, server: LLMServer, *args: str) -> subprocess.CompletedProcess:
     """The real `workshop` command against the test server, as a user would run it."""
-    result = subprocess.run(
-        [str(WORKSHOP), "--db", str(db_path), *args],
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=120,
-        env=os.environ | server.env(model="qwen"),
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return run_workshop(os.environ | server.env(model="qwen"), "--db", str(db_path), *args)

@@ -23,10 +23,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kill_workshop import WORKSHOP, KillCheckFailed, KillStats, check_file, run_cli
-from test_tui_tmux import Terminal, terminal_env
-
 from sessions import SessionStore
+from support.kill_workshop import KillCheckFailed, KillStats, check_file, run_cli
+from support.paths import WORKSHOP
+from support.terminal import Terminal, terminal_env
 
 # Shown only once committed: the "Added" line, and the register's rows (drawn from the
 # database after each save). The entry line itself holds what is typed, not saved.

@@ -1,6 +1,7 @@
 """The store driver of the kill test: a child writing through SessionStore, killed at random.
 
-The child (this file, run as `python kill_store.py store-writer DB SEED`) prints a line
+The child (this file, run as `python -m support.kill_store store-writer DB SEED` with the
+tests folder on PYTHONPATH) prints a line
 before each write (what it is about to write) and one after the write returned, i.e. was
 committed, so kills land mostly inside transactions and every "done" line is a promise
 that the write is on disk. See kill_workshop.py for the checks made after every kill.
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kill_workshop import (
+from support.kill_workshop import (
     AUTHOR,
     UNICODE_NOTES,
     KillCheckFailed,
@@ -31,6 +32,13 @@ from kill_workshop import (
     check_show,
     outcome_body,
 )
+from support.paths import ROOT, TESTS
+
+
+def _child_path() -> str:
+    """The child's PYTHONPATH: `support` (the tests folder) and the app (the repository)."""
+    return os.pathsep.join(filter(None, [str(TESTS), str(ROOT), os.environ.get("PYTHONPATH")]))
+
 
 # The store driver ---------------------------------------------------------------------
 
@@ -114,12 +122,19 @@ class StoreKillRun:
     def _child(self, child_seed: int) -> list[dict[str, Any]]:
         """One writer, killed at a random moment; the lines it printed before."""
         process = subprocess.Popen(
-            [sys.executable, __file__, "store-writer", str(self.db), str(child_seed)],
+            [
+                sys.executable,
+                "-m",
+                "support.kill_store",
+                "store-writer",
+                str(self.db),
+                str(child_seed),
+            ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=os.environ | {"PYTHONUNBUFFERED": "1"},
+            env=os.environ | {"PYTHONUNBUFFERED": "1", "PYTHONPATH": _child_path()},
         )
         lines: list[str] = []
         ready = threading.Event()
@@ -275,5 +290,4 @@ class StoreKillRun:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["store-writer"]:
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
         store_writer(Path(sys.argv[2]), int(sys.argv[3]))

@@ -38,7 +38,6 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -46,7 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-WORKSHOP = Path(sys.executable).parent / "workshop"
+from support.paths import WORKSHOP
+
 AUTHOR = "Kill Test"
 # Text people type, with what tends to break things: accents, RTL, emoji, quotes, commas.
 UNICODE_NOTES = [

@@ -5,12 +5,12 @@ thread, HTTP/1.1 with keep-alive, Server-Sent Events written as HTTP chunks and 
 one by one. Because it is real HTTP on a random free port, it serves async tests, sync
 tests and subprocesses (the CLI) alike.
 
-Usage in a test module (the ``tests`` folder is on ``sys.path`` under pytest's default
-rootdir-style imports)::
+Usage in a test module (the ``tests`` folder is on ``sys.path`` through ``pythonpath`` in
+pyproject.toml; the root tests/conftest.py registers this module once as a plugin, with
+``pytest_plugins = ["support.llm_server"]``, so the fixtures `llm_server` and
+`refused_base_url` are there for every test)::
 
-    from llm_server import Fault, LLMServer
-
-    pytest_plugins = ["llm_server"]  # the fixtures `llm_server`, `refused_base_url`
+    from support.llm_server import Fault, LLMServer
 
     async def test_draft(llm_server: LLMServer):
         llm_server.add_fault("rate_limit", retry_after=0.01, match="Ada")
@@ -18,11 +18,13 @@ rootdir-style imports)::
         ...
         assert llm_server.max_concurrent == 5
 
-``from llm_server import llm_server`` works too, but ruff then reports F811 on every test
-taking the fixture. It also runs standalone, for manual or tmux
-tests: ``python tests/llm_server.py --port 8765 --latency 0.2 --token-rate 40``.
-(PYTEST_DONT_REWRITE: this module has no assertions; the marker keeps pytest quiet when a
-test module both imports it and loads it through ``pytest_plugins``.)
+Import it only as ``support.llm_server``, the name the plugin is loaded under, so there is
+one copy of its classes. ``from support.llm_server import llm_server`` works too, but ruff
+then reports F811 on every test taking the fixture. It also runs standalone, for manual or
+tmux tests, from the repository:
+``PYTHONPATH=tests python -m support.llm_server --port 8765 --latency 0.2 --token-rate 40``.
+(PYTEST_DONT_REWRITE: this module has no assertions; the marker keeps pytest from
+rewriting it as a plugin, and from warning if something imported it before the plugin did.)
 
 What it serves (paths under ``/v1``):
 
@@ -71,7 +73,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from llm_faults import (
+
+from support.llm_faults import (
     CHAT_PATH,
     FAULT_KINDS,
     Fault,
@@ -79,7 +82,7 @@ from llm_faults import (
     _messages_text,
     _wants_json_schema,
 )
-from schema_examples import example_from_schema
+from support.schema_examples import example_from_schema
 
 __all__ = [
     "CHAT_PATH",

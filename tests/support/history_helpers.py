@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sessions import LlmCall, SessionStore
+from support.paths import WORKSHOP
 
-WORKSHOP = Path(sys.executable).parent / "workshop"
 BY = "Priya Raman"
 
 
