@@ -16,12 +16,13 @@ Three runs, each on its own real SQLite file:
   line after every committed write; killed at random, then restarted on the same file.
 * tui: the app in tmux, people typed into the register line after line, SIGKILL at a
   random moment; everyone the screen showed as added must be in the file, and the next
-  start must open the session and count them all (tests/kill_tui.py).
+  start must open the session and count them all (tests/support/kill_tui.py).
 
 After every kill: integrity_check ok, foreign keys and search indexes sound, everything
 reported saved still there exactly as reported, the write in flight there whole or not
 at all, and the session opens again (`workshop show`). The code lives in
-tests/kill_workshop.py; tests/test_reliability_kill.py runs the same with 8 kills in CI.
+tests/support/kill_workshop.py (and kill_store.py, kill_tui.py beside it);
+tests/reliability/test_reliability_kill.py runs the same with 8 kills in CI.
 Exit status 0 when every check held, 1 with the failed check otherwise.
 """
 

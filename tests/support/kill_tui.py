@@ -1,6 +1,6 @@
 """Kill the app in a terminal while people are typed in: nothing it showed saved is lost.
 
-Used by tests/test_reliability_kill.py (a few kills, in CI) and bench/kill_test.py
+Used by tests/reliability/test_reliability_kill.py (a few kills, in CI) and bench/kill_test.py
 (`--only tui`, 50 kills). Each round starts the real `workshop` command in tmux on the
 same database, opens the session, goes to the register and types people in, one line and
 Enter at a time, as fast as a person pasting would. The app says "Added 1: NAME." only

@@ -1,8 +1,9 @@
 """Kill a scripted workshop at random moments; check that nothing reported saved is lost.
 
-Shared by tests/test_reliability_kill.py (a few kills, in CI) and bench/kill_test.py (the
-full run, `python bench/kill_test.py --kills 50`). Both drivers work on a real SQLite file
-and kill with SIGKILL, so no exit handler, `finally` or atexit gets to tidy up.
+Shared by tests/reliability/test_reliability_kill.py (a few kills, in CI) and
+bench/kill_test.py (the full run, `python bench/kill_test.py --kills 50`). Both drivers
+work on a real SQLite file and kill with SIGKILL, so no exit handler, `finally` or atexit
+gets to tidy up.
 
 `CliKillRun` drives the real `workshop` command, one command per step: `new --from` a
 JSON brief with stakeholders, `new --stakeholders` a large CSV, `load --as-copy` a dump

@@ -1,9 +1,9 @@
 """Nothing reported saved is lost when the process is killed (SIGKILL) at random moments.
 
-A CI-sized run of tests/kill_workshop.py: 8 kills of the real `workshop` command and 8 of
-a child writing through the store; and of tests/kill_tui.py: 3 kills of the app in tmux.
-The full run (50 kills each) is `python bench/kill_test.py --kills 50`. KILL_SEED=n
-repeats a run; a failure names its seed.
+A CI-sized run of tests/support/kill_workshop.py: 8 kills of the real `workshop` command
+and 8 of a child writing through the store (tests/support/kill_store.py); and of
+tests/support/kill_tui.py: 3 kills of the app in tmux. The full run (50 kills each) is
+`python bench/kill_test.py --kills 50`. KILL_SEED=n repeats a run; a failure names its seed.
 """
 
 from __future__ import annotations

@@ -558,7 +558,8 @@ def test_golden_sample_export():
     expected = GOLDEN.read_text(encoding="utf-8") if GOLDEN.exists() else ""
     assert text == expected, (
         f"The export of the sample session differs from {GOLDEN}. If the change is intended, "
-        "regenerate it with `UPDATE_GOLDEN=1 python -m pytest tests/test_export_golden.py`, "
+        "regenerate it with "
+        "`UPDATE_GOLDEN=1 python -m pytest tests/export/test_export_golden.py`, "
         "then read the diff before committing it."
     )
 
