@@ -12,7 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))  # the OpenAI-compatible test server lives there
+# The tests' shared kit (support.llm_server, the OpenAI-compatible test server) lives in
+# tests/; after the benchmarks' own folder, so bench/drafting.py is not the tests' drafting.
+sys.path.append(str(ROOT / "tests"))
 
 
 def median(values: list[float]) -> float:

@@ -1,6 +1,6 @@
 """Drafting overhead: the app's engine against the bare openai client, same server, same load.
 
-The server (tests/llm_server.py) runs on 127.0.0.1 with a fixed latency and token rate;
+The server (tests/support/llm_server.py) runs on 127.0.0.1 with a fixed latency and token rate;
 the engine drafts N stakeholders at concurrency N, then the same N requests go through
 `openai.AsyncOpenAI` directly. A third figure is one request alone, to show parallelism.
 """
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from common import median
-from llm_server import LLMServer
+from support.llm_server import LLMServer
 
 from sessions import ItemKind, SessionStore
 from workshop.service.facade import WorkshopService

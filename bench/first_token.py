@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from common import median
-from llm_server import LLMServer
+from support.llm_server import LLMServer
 
 from sessions import SessionStore
 

@@ -16,12 +16,13 @@ Three runs, each on its own real SQLite file:
   line after every committed write; killed at random, then restarted on the same file.
 * tui: the app in tmux, people typed into the register line after line, SIGKILL at a
   random moment; everyone the screen showed as added must be in the file, and the next
-  start must open the session and count them all (tests/kill_tui.py).
+  start must open the session and count them all (tests/support/kill_tui.py).
 
 After every kill: integrity_check ok, foreign keys and search indexes sound, everything
 reported saved still there exactly as reported, the write in flight there whole or not
 at all, and the session opens again (`workshop show`). The code lives in
-tests/kill_workshop.py; tests/test_reliability_kill.py runs the same with 8 kills in CI.
+tests/support/kill_workshop.py (and kill_store.py, kill_tui.py beside it);
+tests/reliability/test_reliability_kill.py runs the same with 8 kills in CI.
 Exit status 0 when every check held, 1 with the failed check otherwise.
 """
 
@@ -35,11 +36,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.append(str(ROOT / "tests"))  # the kill drivers: tests/support/kill_*.py
 
-from kill_store import StoreKillRun  # noqa: E402
-from kill_tui import TuiKillRun  # noqa: E402
-from kill_workshop import CliKillRun, KillCheckFailed  # noqa: E402
+from support.kill_store import StoreKillRun  # noqa: E402
+from support.kill_tui import TuiKillRun  # noqa: E402
+from support.kill_workshop import CliKillRun, KillCheckFailed  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,10 @@ import pytest
 
 from sessions import SessionStore
 
+# The test model server's fixtures (`llm_server`, `refused_base_url`) for every test module.
+# Only the root conftest may name plugins; tests import the same module, support.llm_server.
+pytest_plugins = ["support.llm_server"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:

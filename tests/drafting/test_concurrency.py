@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drafting_helpers import like_llama_cpp, run_workshop, session_of
+from support.drafting_helpers import like_llama_cpp, run_with_server, session_of
 
 from sessions import ItemKind, SessionStore
-
-pytest_plugins = ["llm_server"]
 
 
 def one_slot(server) -> None:
@@ -31,7 +29,7 @@ def test_a_one_slot_server_gets_everyone_drafted_one_at_a_time(llm_server, db_pa
     one_slot(llm_server)
     session_id = session_of(db_path, 5)
 
-    result = run_workshop(db_path, llm_server, "draft", session_id, "segmentation")
+    result = run_with_server(db_path, llm_server, "draft", session_id, "segmentation")
 
     assert result.returncode == 0, result.stderr
     assert llm_server.cut_streams > 0  # the server really cut answers in flight
@@ -39,18 +37,18 @@ def test_a_one_slot_server_gets_everyone_drafted_one_at_a_time(llm_server, db_pa
     assert "the server takes one request at a time" in result.stderr
     assert drafted(db_path, session_id) == 5
     # The cut calls are logged as such, and `show` names them so.
-    shown = run_workshop(db_path, llm_server, "show", session_id).stdout
+    shown = run_with_server(db_path, llm_server, "show", session_id).stdout
     assert f"{llm_server.cut_streams} cut by the server" in shown
 
 
 def test_the_next_round_starts_at_one_and_nothing_is_cut(llm_server, db_path):
     one_slot(llm_server)
     session_id = session_of(db_path, 3)
-    assert run_workshop(db_path, llm_server, "draft", session_id, "segmentation").returncode == 0
+    assert run_with_server(db_path, llm_server, "draft", session_id, "segmentation").returncode == 0
     llm_server.reset()
     llm_server.cut_streams = 0
 
-    result = run_workshop(db_path, llm_server, "draft", session_id, "segmentation")
+    result = run_with_server(db_path, llm_server, "draft", session_id, "segmentation")
 
     assert result.returncode == 0, result.stderr
     assert llm_server.cut_streams == 0
@@ -68,7 +66,7 @@ def test_a_fixed_concurrency_is_kept_and_the_cut_drafts_say_what_to_change(
     monkeypatch.setenv("WORKSHOP_PROFILE", "local")
     session_id = session_of(db_path, 3)
 
-    result = run_workshop(db_path, llm_server, "draft", session_id, "segmentation")
+    result = run_with_server(db_path, llm_server, "draft", session_id, "segmentation")
 
     assert result.returncode != 0
     assert "failed" in result.stderr and "concurrency = 1" in result.stderr

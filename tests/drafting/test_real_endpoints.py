@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import json
 
-from drafting_helpers import like_llama_cpp, run_workshop, session_of
+from support.drafting_helpers import like_llama_cpp, run_with_server, session_of
 
 from sessions import ItemKind, SessionStore
-
-pytest_plugins = ["llm_server"]
 
 
 def test_a_llama_cpp_server_drafts_everyone_without_doctor_first(llm_server, db_path):
     like_llama_cpp(llm_server)
     session_id = session_of(db_path, 6)
 
-    result = run_workshop(db_path, llm_server, "draft", session_id, "segmentation")
+    result = run_with_server(db_path, llm_server, "draft", session_id, "segmentation")
 
     assert result.returncode == 0, result.stderr
     assert "Drafted 6, failed 0" in result.stderr
@@ -36,10 +34,10 @@ def test_a_llama_cpp_server_drafts_everyone_without_doctor_first(llm_server, db_
 def test_the_format_that_works_is_remembered_for_the_next_draft(llm_server, db_path):
     like_llama_cpp(llm_server)
     session_id = session_of(db_path, 2)
-    assert run_workshop(db_path, llm_server, "draft", session_id, "segmentation").returncode == 0
+    assert run_with_server(db_path, llm_server, "draft", session_id, "segmentation").returncode == 0
     llm_server.reset()
 
-    assert run_workshop(db_path, llm_server, "draft", session_id, "segmentation").returncode == 0
+    assert run_with_server(db_path, llm_server, "draft", session_id, "segmentation").returncode == 0
 
     assert [r.body["response_format"]["type"] for r in llm_server.chat_requests] == [
         "json_object",
@@ -61,7 +59,7 @@ def test_drift_in_case_and_types_is_normalised_without_a_repair(llm_server, db_p
     llm_server.answer_drift = capitalised_and_wrapped
     session_id = session_of(db_path, 3)
 
-    result = run_workshop(db_path, llm_server, "draft", session_id, "segmentation")
+    result = run_with_server(db_path, llm_server, "draft", session_id, "segmentation")
 
     assert result.returncode == 0, result.stderr
     assert "repairing" not in result.stderr
@@ -88,7 +86,7 @@ def test_an_answer_that_does_not_fit_is_repaired_visibly_and_logged_as_what_it_w
     session_id = session_of(db_path, 2)
     llm_server.add_fault("schema_invalid", times=None, match="name: Person 01")
 
-    result = run_workshop(db_path, llm_server, "draft", session_id, "segmentation")
+    result = run_with_server(db_path, llm_server, "draft", session_id, "segmentation")
 
     assert result.returncode == 1
     assert "Person 01: repairing — The answer for Person 01 did not fit: segment was missing" in (
@@ -104,7 +102,7 @@ def test_an_answer_that_does_not_fit_is_repaired_visibly_and_logged_as_what_it_w
 
 def test_doctor_reports_what_it_found_and_what_drafts_will_use(llm_server, db_path):
     like_llama_cpp(llm_server)
-    result = run_workshop(db_path, llm_server, "doctor")
+    result = run_with_server(db_path, llm_server, "doctor")
     assert "No JSON-schema support" in result.stdout
     assert "drafts will use JSON mode with the schema (decoding constrained by the server)" in (
         result.stdout
@@ -115,8 +113,8 @@ def test_without_usage_in_the_stream_the_app_shows_its_own_count_labelled_so(llm
     like_llama_cpp(llm_server)
     session_id = session_of(db_path, 2)
 
-    drafted = run_workshop(db_path, llm_server, "draft", session_id, "segmentation")
-    shown = run_workshop(db_path, llm_server, "show", session_id)
+    drafted = run_with_server(db_path, llm_server, "draft", session_id, "segmentation")
+    shown = run_with_server(db_path, llm_server, "show", session_id)
 
     assert drafted.returncode == 0, drafted.stderr
     summary = next(line for line in drafted.stderr.splitlines() if line.startswith("Drafted"))

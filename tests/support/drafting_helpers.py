@@ -1,0 +1,102 @@
+"""Helpers for drafting tests: a model profile pointed at the test server, and sessions."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from sessions import SessionStore
+from support.command import run_workshop
+from support.llm_server import LLMServer, default_responder, example_from_schema
+
+MODEL_FILE = "/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+API_KEY = "sk-test-DO-NOT-LEAK-7f3a9c"
+SCHEMA_IN_PROMPT = "Answer with one JSON object that matches this JSON schema:\n"
+
+
+def use_test_server(server: LLMServer, tmp_path: Path, monkeypatch, **profile: Any) -> Path:
+    """Write a config file with a profile for the server and select it, as a user would."""
+    server.api_key = API_KEY
+    settings = {
+        "base_url": server.base_url,
+        "model": "test-model",
+        "api_key_env": "TEST_LLM_KEY",
+        "timeout": 10,
+        "max_retries": 0,
+        "concurrency": 8,
+    } | profile
+    lines = ["[profiles.test]"] + [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
+    config = tmp_path / "config.toml"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("WORKSHOP_CONFIG", str(config))
+    monkeypatch.setenv("WORKSHOP_PROFILE", "test")
+    monkeypatch.setenv("TEST_LLM_KEY", API_KEY)
+    return config
+
+
+def make_session(store: SessionStore, count: int = 3, notes: str = "Keen on numbers.") -> str:
+    people = [
+        {"name": f"Person {i:02d}", "role": "Lead", "team": f"Team {i}", "notes": notes}
+        for i in range(count)
+    ]
+    session = store.create_session(
+        {"title": "Q3 strategy", "organisation": "Acme", "priorities": ["Grow EU pipeline"]},
+        people,
+    )
+    return session.id
+
+
+def schema_following_responder(body: dict[str, Any]) -> str:
+    """A model that follows the schema given in the prompt when JSON mode is used."""
+    rf = body.get("response_format") or {}
+    if rf.get("type") == "json_object":
+        for message in reversed(body.get("messages", [])):
+            content = message.get("content") or ""
+            if message.get("role") == "system" and content.startswith(SCHEMA_IN_PROMPT):
+                schema = json.loads(content[len(SCHEMA_IN_PROMPT) :])
+                return json.dumps(example_from_schema(schema))
+    return default_responder(body)
+
+
+def echo_label_responder(body: dict[str, Any]) -> str:
+    """A segmentation answer whose rationale names the stakeholder as the prompt did."""
+    answer = json.loads(default_responder(body))
+    user = [m["content"] for m in body.get("messages", []) if m.get("role") == "user"][-1]
+    match = re.search(r"^name: (.+)$", user, re.MULTILINE)
+    answer["rationale"] = f"{match.group(1) if match else 'Someone'} funds the EU launch."
+    answer["segment"] = "champion"
+    return json.dumps(answer)
+
+
+def like_llama_cpp(server: LLMServer) -> None:
+    """llama-cpp-python's server as it is: 500 on json_schema, a schema in json_object
+    honoured, no usage in streams, one model served under any name (a file path)."""
+    server.supports_json_schema = False
+    server.json_schema_status = 500
+    server.stream_usage = False
+    server.any_model = True
+    server.models = [MODEL_FILE]
+
+
+def session_of(db_path: Path, count: int) -> str:
+    """A session of `count` people in a new database file."""
+    with SessionStore.open(db_path) as store:
+        return make_session(store, count)
+
+
+def run_with_server(db_path: Path, server: LLMServer, *args: str) -> subprocess.CompletedProcess:
+    """The real `workshop` command against the test server, as a user would run it."""
+    return run_workshop(os.environ | server.env(model="qwen"), "--db", str(db_path), *args)
+
+
+def default_responder_with(**fields: Any):
+    """The default model, with these fields of its JSON answer set as given."""
+
+    def respond(body: dict[str, Any]) -> str:
+        return json.dumps(json.loads(default_responder(body)) | fields)
+
+    return respond

@@ -1,0 +1,235 @@
+"""Shared pieces for the TUI tests: fixed workshop content and reading the screen as text."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from pathlib import Path
+
+from rich.console import Console
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Input, Static, TextArea
+
+from sessions import SessionStore
+from workshop.service.facade import WorkshopService
+from workshop.tui.app import WorkshopApp
+from workshop.tui.screens.workshop_screen import WorkshopScreen
+from workshop.tui.widgets.assignment_card import AssignmentCard
+
+SIZE = (120, 40)
+
+# Three workshops, created oldest first, so the home screen lists them in reverse.
+SPRING = "Spring launch plan"
+REBRAND = "Retail rebrand"
+Q3 = "Q3 marketing strategy"
+
+
+def make_app(db_path: Path) -> WorkshopApp:
+    """The real app on the real service; it neither reads nor writes user preferences."""
+    return WorkshopApp(WorkshopService.open(db_path), remember=False)
+
+
+def seed_sessions(db_path: Path) -> dict[str, str]:
+    """Fixed content through the real store; returns {title: session id}."""
+    with SessionStore.open(db_path) as store:
+        spring = store.create_session(
+            {
+                "title": SPRING,
+                "organisation": "Northwind Co-op",
+                "workshop_date": "2025-03-12",
+                "facilitator": "Dana Reyes",
+                "priorities": ["Grow membership by 10%", "Launch the new app"],
+                "challenges": "Member churn after the first year.",
+            },
+            [
+                {
+                    "name": "Priya Shah",
+                    "role": "Head of Sales",
+                    "team": "Sales",
+                    "notes": "Worried about the newsletter cadence.",
+                    "influence": "high",
+                    "stance": "neutral",
+                },
+                {
+                    "name": "Tom Berg",
+                    "role": "CFO",
+                    "team": "Finance",
+                    "notes": "Wants one clear budget line.",
+                },
+            ],
+        )
+        rebrand = store.create_session(
+            {
+                "title": REBRAND,
+                "organisation": "Acme Retail",
+                "workshop_date": "2025-04-02",
+                "marketing_today": "Print flyers and a monthly email.",
+            },
+            [{"name": "Lee Wong", "role": "Brand lead", "notes": "Pushes for a loyalty scheme."}],
+        )
+        outcome = {
+            "result": "More repeat customers",
+            "metric": "Repeat purchase rate",
+            "baseline": "18%",
+            "target": "25%",
+            "due": "Q3",
+            "owner": "Lee Wong",
+            "priority": "Retention",
+            "stakeholders": ["Lee Wong"],
+            "leading_indicators": ["Loyalty sign-ups"],
+        }
+        approved = store.create_item(rebrand.id, "outcome", outcome, "person", "Dana")
+        store.approve_item(approved.id, "Dana")
+        store.create_item(
+            rebrand.id, "outcome", {**outcome, "result": "Higher basket size"}, "person", "Dana"
+        )
+        q3 = store.create_session(
+            {"title": Q3, "organisation": "Globex", "workshop_date": "2025-06-30"}
+        )
+    return {SPRING: spring.id, REBRAND: rebrand.id, Q3: q3.id}
+
+
+def pin_session_id(db_path: Path, session_id: str, fixed_id: str) -> str:
+    """Give a session a fixed id, so a screenshot of a view that shows it is repeatable.
+
+    Ids are random by design; this is test data preparation on the closed file, done
+    before the app opens it (foreign keys are off on a plain sqlite3 connection).
+    """
+    conn = sqlite3.connect(db_path)
+    try:
+        with conn:
+            tables = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE "
+                    "'CREATE VIRTUAL%' AND name NOT LIKE '%_fts%'"
+                )
+            ]
+            for table in tables:
+                columns = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+                for column in ("session_id", "parent_id"):
+                    if column in columns:
+                        conn.execute(
+                            f'UPDATE "{table}" SET {column} = ? WHERE {column} = ?',
+                            [fixed_id, session_id],
+                        )
+            conn.execute("UPDATE sessions SET id = ? WHERE id = ?", [fixed_id, session_id])
+    finally:
+        conn.close()
+    return fixed_id
+
+
+def screen_text(app: App) -> str:
+    """What the terminal shows right now, as plain text (the same render as a screenshot)."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    console.print(
+        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    )
+    return console.export_text()
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let typed keys reach their handlers and any search worker finish."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def stop_blinking(app: App) -> None:
+    """A blinking cursor would make screenshots differ from run to run."""
+    for screen in app.screen_stack:
+        for widget in screen.query(Input):
+            widget.cursor_blink = False
+        for area in screen.query(TextArea):
+            area.cursor_blink = False
+
+
+async def wait_for(pilot: Pilot, condition, tries: int = 100) -> bool:
+    """Let the app run until condition() holds (a screen pushed, a board rebuilt…)."""
+    for _ in range(tries):
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return bool(condition())
+
+
+async def wait_for_preview(pilot: Pilot) -> None:
+    """Until the request preview (what will be sent to the model) is on screen."""
+    from workshop.tui.dialogs.request_preview import RequestPreviewDialog
+
+    assert await wait_for(pilot, lambda: isinstance(pilot.app.screen, RequestPreviewDialog))
+
+
+async def send_preview(pilot: Pilot) -> None:
+    """Answer the request preview with Enter (send), then let the drafting worker finish."""
+    app = pilot.app
+    await wait_for_preview(pilot)
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def saved_record(db_path: Path, session_id: str):
+    """The session as the database holds it, read through a second connection."""
+    with SessionStore.open(db_path) as store:
+        return store.load_session(session_id)
+
+
+def notifications(app: App) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def freeze_status_bar(screen, saved_at: str = "09:30:00", timer: str = "Time 00:00") -> None:
+    """Make the workshop's status line the same on every run, for a screenshot.
+
+    It shows the wall-clock time of the last save and a stage timer that the screen's
+    one-second interval rewrites: pause the screen's own timers (that interval is the
+    only one it sets), then write fixed text into those two parts.
+    """
+    for timer_ in list(screen._timers):
+        timer_.pause()
+    screen.query_one("#status-save", Static).update(f"✓ saved {saved_at}")
+    screen.query_one("#status-timer", Static).update(timer)
+
+
+# The segmentation board ---------------------------------------------------------------
+
+
+async def open_segmentation(app, pilot, session_id):
+    await app.push_screen(WorkshopScreen(app.service, session_id))
+    await pilot.pause()
+    await pilot.press("3")
+    await pilot.pause()
+
+
+def assignment_cards(app) -> list[AssignmentCard]:
+    """The board's cards, one a person, in the order shown."""
+    return list(app.screen.query(AssignmentCard))
+
+
+async def draft_all(app, pilot):
+    await pilot.press("d")
+    await send_preview(pilot)
+
+
+async def start_drafting_until(app, pilot, finished: int) -> None:
+    """Draft all and send; return while drafting goes on, once `finished` cards are in."""
+    await pilot.press("d")
+    await wait_for_preview(pilot)
+    await pilot.press("enter")
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if sum(1 for c in assignment_cards(app) if c.item) == finished:
+            break

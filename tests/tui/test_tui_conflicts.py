@@ -1,0 +1,104 @@
+"""Two people on one item: the app says so, shows the other text, and keeps both.
+
+The other editor is a second connection to the same database file, as another window of
+the app or the CLI would be.
+"""
+
+from __future__ import annotations
+
+from support.tui_helpers import settle
+from textual.widgets import Static, TextArea
+
+from sessions import ItemKind, Origin, SessionStore
+from workshop.service.facade import WorkshopService
+from workshop.tui.app import WorkshopApp
+from workshop.tui.dialogs.segmentation import AssignmentDialog
+from workshop.tui.screens.workshop_screen import WorkshopScreen
+from workshop.tui.widgets.assignment_card import AssignmentCard
+
+MINE = "Holds the budget; wants numbers."
+THEIRS = "Signs off every campaign herself."
+
+
+def seed(db_path) -> tuple[str, str]:
+    with SessionStore.open(db_path) as store:
+        session = store.create_session({"title": "Q3"}, [{"name": "Ana"}])
+        person = store.load_session(session.id).stakeholders[0]
+        item = store.create_item(
+            session.id,
+            ItemKind.SEGMENTATION,
+            {
+                "segment": "influencer",
+                "rationale": "Drafted.",
+                "motivations": [],
+                "objections": [],
+                "messages": [],
+                "approach": "Meet monthly.",
+                "confidence": "medium",
+            },
+            Origin.PERSON,
+            "Dana",
+            stakeholder_id=person.id,
+        )
+    return session.id, item.id
+
+
+async def edit_rationale_while_someone_else_saves(app, pilot, db_path, session_id, item_id):
+    await app.push_screen(WorkshopScreen(app.service, session_id))
+    await pilot.pause()
+    await pilot.press("3")
+    await settle(pilot)
+    next(iter(app.screen.query(AssignmentCard))).focus()
+    await pilot.press("e")
+    await pilot.pause()
+    dialog = app.screen
+    assert isinstance(dialog, AssignmentDialog)
+    area = dialog.query_one("#rationale", TextArea)
+    area.text = MINE
+    with SessionStore.open(db_path) as other:  # the other window saves first
+        current = other.get_item(item_id)
+        other.edit_item(item_id, current.body | {"rationale": THEIRS}, "Lee", current.version)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    return dialog
+
+
+async def test_a_conflicting_edit_shows_the_other_text_and_saving_again_keeps_mine(db_path):
+    session_id, item_id = seed(db_path)
+    app = WorkshopApp(WorkshopService.open(db_path), remember=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        dialog = await edit_rationale_while_someone_else_saves(
+            app, pilot, db_path, session_id, item_id
+        )
+        assert app.screen is dialog  # still open, with my text in it
+        assert dialog.query_one("#rationale", TextArea).text == MINE
+        error = str(dialog.query_one("#error", Static).render())
+        assert "Lee saved this" in error and THEIRS in error and "rationale" in error
+        with SessionStore.open(db_path) as check:
+            assert check.get_item(item_id).body["rationale"] == THEIRS  # nothing overwritten
+
+        await pilot.press("ctrl+s")  # seen it; mine goes in
+        await settle(pilot)
+        assert isinstance(app.screen, WorkshopScreen)
+    with SessionStore.open(db_path) as check:
+        assert check.get_item(item_id).body["rationale"] == MINE
+        history = [r.body["rationale"] for r in check.revisions(item_id)]
+    assert history[-2:] == [THEIRS, MINE]  # theirs is kept in the history
+
+
+async def test_cancelling_after_a_conflict_keeps_the_other_text(db_path):
+    session_id, item_id = seed(db_path)
+    app = WorkshopApp(WorkshopService.open(db_path), remember=False)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await edit_rationale_while_someone_else_saves(app, pilot, db_path, session_id, item_id)
+        await pilot.press("escape")
+        await pilot.pause()
+        if not isinstance(app.screen, WorkshopScreen):  # "discard your changes?"
+            await pilot.press("y")
+            await pilot.pause()
+        await settle(pilot)
+        assert isinstance(app.screen, WorkshopScreen)
+        card = next(iter(app.screen.query(AssignmentCard)))
+        assert "Signs off every campaign" in card.render_card().plain
+    with SessionStore.open(db_path) as check:
+        assert check.get_item(item_id).body["rationale"] == THEIRS

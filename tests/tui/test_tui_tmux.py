@@ -1,0 +1,75 @@
+"""The installed `workshop` command in a real terminal (tmux): create a session, see it, quit."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from support.paths import WORKSHOP
+from support.terminal import DEADLINE, SEARCH_HINT, Terminal, terminal_env
+
+from sessions import SessionStore
+
+TITLE = "Tmux smoke workshop"
+
+
+def test_create_a_session_in_a_real_terminal(tmp_path: Path) -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed; this test drives the app in a real terminal")
+    assert WORKSHOP.exists(), f"the workshop command is not installed next to {sys.executable}"
+    db_path = tmp_path / "tmux.db"
+    terminal = Terminal(terminal_env(tmp_path))
+    try:
+        terminal.start(
+            f"{shlex.quote(str(WORKSHOP))} --db {shlex.quote(str(db_path))}",
+            tmp_path / "exit-status",
+        )
+        terminal.wait_for("Strategy Workshop", SEARCH_HINT, "No workshops yet.")
+
+        terminal.keys("n")
+        terminal.wait_for("New workshop session")
+        terminal.keys(TITLE, literal=True)
+        terminal.wait_for(TITLE)
+        terminal.keys("Enter")  # title → organisation
+        terminal.keys("Enter")  # submit
+        # Saved, the new session opens: its title is shown and the home list is gone.
+        terminal.wait_for(TITLE, absent=(SEARCH_HINT, "New workshop session"))
+
+        terminal.keys("Escape")
+        terminal.wait_for(SEARCH_HINT, "1 session", TITLE)
+
+        terminal.keys("C-q")
+        assert terminal.wait_for_exit() == 0
+    finally:
+        terminal.kill()
+
+    with SessionStore.open(db_path) as store:
+        sessions = store.list_sessions(include_archived=True)
+    assert [s.title for s in sessions] == [TITLE]
+
+
+def test_a_key_pressed_before_the_database_is_open_is_not_lost(tmp_path: Path) -> None:
+    """The home screen shows before the database opens; `n` pressed at once still works."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed; this test drives the app in a real terminal")
+    terminal = Terminal(terminal_env(tmp_path))
+    try:
+        terminal.start(
+            f"{shlex.quote(str(WORKSHOP))} --db {shlex.quote(str(tmp_path / 'early.db'))}",
+            tmp_path / "exit-status",
+        )
+        end = time.monotonic() + DEADLINE
+        while SEARCH_HINT not in terminal.screen() and time.monotonic() < end:
+            time.sleep(0.005)  # the first frame: the database is still opening
+        terminal.keys("n")
+        terminal.wait_for("New workshop session")
+        terminal.keys("Escape")
+        terminal.wait_for(SEARCH_HINT, "No workshops yet.", absent=("New workshop session",))
+        terminal.keys("C-q")
+        assert terminal.wait_for_exit() == 0
+    finally:
+        terminal.kill()
