@@ -24,6 +24,19 @@ SPRING = "Spring launch plan"
 REBRAND = "Retail rebrand"
 Q3 = "Q3 marketing strategy"
 
+# An outcome statement that passes every check.
+SAMPLE_OUTCOME = {
+    "result": "More repeat customers",
+    "metric": "Repeat purchase rate",
+    "baseline": "18%",
+    "target": "25%",
+    "due": "Q3",
+    "owner": "Lee Wong",
+    "priority": "Retention",
+    "stakeholders": ["Lee Wong"],
+    "leading_indicators": ["Loyalty sign-ups"],
+}
+
 
 def make_app(db_path: Path) -> WorkshopApp:
     """The real app on the real service; it neither reads nor writes user preferences."""
@@ -68,21 +81,14 @@ def seed_sessions(db_path: Path) -> dict[str, str]:
             },
             [{"name": "Lee Wong", "role": "Brand lead", "notes": "Pushes for a loyalty scheme."}],
         )
-        outcome = {
-            "result": "More repeat customers",
-            "metric": "Repeat purchase rate",
-            "baseline": "18%",
-            "target": "25%",
-            "due": "Q3",
-            "owner": "Lee Wong",
-            "priority": "Retention",
-            "stakeholders": ["Lee Wong"],
-            "leading_indicators": ["Loyalty sign-ups"],
-        }
-        approved = store.create_item(rebrand.id, "outcome", outcome, "person", "Dana")
+        approved = store.create_item(rebrand.id, "outcome", SAMPLE_OUTCOME, "person", "Dana")
         store.approve_item(approved.id, "Dana")
         store.create_item(
-            rebrand.id, "outcome", {**outcome, "result": "Higher basket size"}, "person", "Dana"
+            rebrand.id,
+            "outcome",
+            {**SAMPLE_OUTCOME, "result": "Higher basket size"},
+            "person",
+            "Dana",
         )
         q3 = store.create_session(
             {"title": Q3, "organisation": "Globex", "workshop_date": "2025-06-30"}

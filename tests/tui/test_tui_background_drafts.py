@@ -9,22 +9,10 @@ from __future__ import annotations
 
 import pytest
 from support.drafting_helpers import make_session, use_test_server
-from support.tui_helpers import make_app, wait_for, wait_for_preview
+from support.tui_helpers import SAMPLE_OUTCOME, make_app, wait_for, wait_for_preview
 
 from sessions import ItemKind, SessionStore
 from workshop.tui.screens.workshop_screen import WorkshopScreen
-
-OUTCOME = {
-    "result": "More repeat customers",
-    "metric": "Repeat purchase rate",
-    "baseline": "18%",
-    "target": "25%",
-    "due": "Q3",
-    "owner": "Lee Wong",
-    "priority": "Retention",
-    "stakeholders": [],
-    "leading_indicators": [],
-}
 
 
 def _place_everyone(db_path, session_id: str) -> None:
@@ -101,7 +89,7 @@ async def test_a_focus_landing_in_a_hidden_stage_does_not_switch_the_stage(db_pa
 
     with SessionStore.open(db_path) as store:
         session_id = make_session(store, 1)
-        store.create_item(session_id, "outcome", OUTCOME, "person", "Dana")
+        store.create_item(session_id, "outcome", SAMPLE_OUTCOME, "person", "Dana")
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.push_screen(WorkshopScreen(app.service, session_id))
