@@ -21,14 +21,13 @@ from support.drafting_helpers import make_session, use_test_server
 from support.llm_server import default_responder
 from support.paths import ROOT, WORKSHOP
 from support.terminal import Terminal, terminal_env
-from support.tui_helpers import open_segmentation, screen_text, wait_for_preview
+from support.tui_helpers import open_stage, screen_text, wait_for_preview
 from textual import events
 from textual.widgets import Input, TextArea
 
 from sessions import ItemKind, SessionStore
 from workshop.service.facade import WorkshopService
 from workshop.tui.app import WorkshopApp
-from workshop.tui.screens.workshop_screen import WorkshopScreen
 from workshop.tui.widgets.stakeholder_entry import StakeholderEntry
 
 HOSTILE = "\x1b]0;PWNED\x07\x1b[2J\x07\x08\x08\x1b[31m\x9b1m\x1bP+q\x1b\\"
@@ -68,7 +67,7 @@ async def test_the_rendered_screen_carries_no_control_characters(
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     screens = []
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_segmentation(app, pilot, session_id)
+        await open_stage(pilot, session_id, "segmentation")
         await pilot.press("d")
         await wait_for_preview(pilot)
         screens.append(screen_text(app))  # the request preview shows the notes
@@ -96,8 +95,7 @@ async def test_pasted_escape_sequences_are_dropped_before_they_are_drawn_or_save
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     screens = []
     async with app.run_test(size=(140, 45)) as pilot:
-        await app.push_screen(WorkshopScreen(app.service, session_id))
-        await pilot.pause()
+        await open_stage(pilot, session_id)
         app.screen.query_one("#title", Input).focus()
         await pilot.press("end")
         app.post_message(events.Paste(f" growth{HOSTILE} plan"))

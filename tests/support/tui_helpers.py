@@ -187,6 +187,50 @@ async def send_preview(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+# The stages' number keys, as a person presses them in the workshop screen.
+STAGE_KEYS = {
+    "brief": "1",
+    "stakeholders": "2",
+    "segmentation": "3",
+    "discussions": "4",
+    "outcomes": "5",
+    "plan": "6",
+    "review": "7",
+    "export": "8",
+}
+
+
+async def open_stage(
+    pilot: Pilot,
+    session_id: str,
+    stage: str | None = None,
+    *,
+    keys: tuple[str, ...] = (),
+    for_snapshot: bool = False,
+) -> WorkshopScreen:
+    """Open a session's workshop screen, as Enter on the home list does, and go to a stage.
+
+    The screen opens at the session's saved stage; `stage` (a key of STAGE_KEYS) presses
+    that stage's number, then any further `keys`. After opening, and after the keys, the
+    app is let settle: every pane mounted and drawn, the workers done. `for_snapshot`
+    then fixes the status line's clock and stops the cursors blinking, for a screenshot.
+    """
+    app = pilot.app
+    screen = WorkshopScreen(app.service, session_id)
+    await app.push_screen(screen)
+    await settle(pilot)  # every pane mounted and drawn before the stage key
+    pressed = ([STAGE_KEYS[stage]] if stage else []) + list(keys)
+    if pressed:
+        await pilot.press(*pressed)
+        await settle(pilot)
+    if for_snapshot:
+        await pilot.pause()
+        freeze_status_bar(app.screen)
+        stop_blinking(app)
+        await pilot.pause()
+    return screen
+
+
 def saved_record(db_path: Path, session_id: str):
     """The session as the database holds it, read through a second connection."""
     with SessionStore.open(db_path) as store:
@@ -211,13 +255,6 @@ def freeze_status_bar(screen, saved_at: str = "09:30:00", timer: str = "Time 00:
 
 
 # The segmentation board ---------------------------------------------------------------
-
-
-async def open_segmentation(app, pilot, session_id):
-    await app.push_screen(WorkshopScreen(app.service, session_id))
-    await pilot.pause()
-    await pilot.press("3")
-    await pilot.pause()
 
 
 def assignment_cards(app) -> list[AssignmentCard]:

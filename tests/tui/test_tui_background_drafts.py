@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from support.drafting_helpers import make_session, use_test_server
-from support.tui_helpers import SAMPLE_OUTCOME, make_app, wait_for, wait_for_preview
+from support.tui_helpers import SAMPLE_OUTCOME, make_app, open_stage, wait_for, wait_for_preview
 
 from sessions import ItemKind, SessionStore
 from workshop.tui.screens.workshop_screen import WorkshopScreen
@@ -60,10 +60,7 @@ async def test_moving_on_while_a_draft_runs_keeps_the_stage_you_moved_to(
         _place_everyone(db_path, session_id)
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.push_screen(WorkshopScreen(app.service, session_id))
-        await pilot.pause()
-        await pilot.press(stage)
-        await pilot.pause()
+        await open_stage(pilot, session_id, keys=(stage,))
         await pilot.press(draft_key)
         await wait_for_preview(pilot)
         await pilot.press("enter")
@@ -92,8 +89,7 @@ async def test_a_focus_landing_in_a_hidden_stage_does_not_switch_the_stage(db_pa
         store.create_item(session_id, "outcome", SAMPLE_OUTCOME, "person", "Dana")
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.push_screen(WorkshopScreen(app.service, session_id))
-        await pilot.press("5")
+        await open_stage(pilot, session_id, "outcomes")
         assert await wait_for(pilot, lambda: app.screen.query(OutcomeCard))
         card = app.screen.query_one(OutcomeCard)
         await pilot.press("6")

@@ -6,7 +6,7 @@ the app or the CLI would be.
 
 from __future__ import annotations
 
-from support.tui_helpers import settle
+from support.tui_helpers import open_stage, settle
 from textual.widgets import Static, TextArea
 
 from sessions import ItemKind, Origin, SessionStore
@@ -44,10 +44,7 @@ def seed(db_path) -> tuple[str, str]:
 
 
 async def edit_rationale_while_someone_else_saves(app, pilot, db_path, session_id, item_id):
-    await app.push_screen(WorkshopScreen(app.service, session_id))
-    await pilot.pause()
-    await pilot.press("3")
-    await settle(pilot)
+    await open_stage(pilot, session_id, "segmentation")
     next(iter(app.screen.query(AssignmentCard))).focus()
     await pilot.press("e")
     await pilot.pause()

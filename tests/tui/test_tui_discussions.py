@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from support.drafting_helpers import make_session, use_test_server
-from support.tui_helpers import make_app, screen_text, send_preview
+from support.tui_helpers import make_app, open_stage, screen_text, send_preview
 
 from sessions import ItemKind, Origin, SessionStore, Status
 from workshop.tui.dialogs.question import QuestionDialog
@@ -49,13 +49,6 @@ def answers(db_path, session_id):
         return store.load_session(session_id).items_of(ItemKind.ANSWERS)
 
 
-async def open_discussions(app, pilot, session_id):
-    await app.push_screen(WorkshopScreen(app.service, session_id))
-    await pilot.pause()
-    await pilot.press("4")
-    await pilot.pause()
-
-
 def row(app, segment: str) -> str:
     return str(
         app.screen.query_one(f"#dis-seg-{segment}", SegmentItem).query_one(".dis-seg-text").render()
@@ -71,7 +64,7 @@ async def test_draft_guides_then_edit_a_question_and_approve(
         place(store, session_id, ["influencer", "detractor"])
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_discussions(app, pilot, session_id)
+        await open_stage(pilot, session_id, "discussions")
         assert "Person 00" in row(app, "influencer")
         assert "Person 01" in row(app, "detractor")
         assert "nobody placed yet" in row(app, "champion")
@@ -130,7 +123,7 @@ async def test_capture_answers_live_and_find_them_again(db_path):
         )
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_discussions(app, pilot, session_id)
+        await open_stage(pilot, session_id, "discussions")
         await pilot.press("down")  # Champion
         await pilot.pause()
         await pilot.press("p")
@@ -183,7 +176,7 @@ async def test_a_guide_written_by_hand_when_there_is_none(db_path):
         session_id = make_session(store, 1)
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_discussions(app, pilot, session_id)
+        await open_stage(pilot, session_id, "discussions")
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, QuestionDialog)
@@ -225,7 +218,7 @@ async def test_a_server_fault_shows_on_each_segment_and_d_retries(
     llm_server.add_fault("server_error", times=None)
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_discussions(app, pilot, session_id)
+        await open_stage(pilot, session_id, "discussions")
         await pilot.press("d")
         await send_preview(pilot)
         assert guides(db_path, session_id) == []
@@ -254,7 +247,7 @@ async def test_without_a_model_drafting_says_how_to_connect_one(db_path):
         session_id = make_session(store, 1)
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_discussions(app, pilot, session_id)
+        await open_stage(pilot, session_id, "discussions")
         await pilot.press("d")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -272,7 +265,7 @@ async def test_escape_cancels_drafting_and_keeps_the_pane(
     llm_server.add_fault("timeout", times=None, seconds=30)
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_discussions(app, pilot, session_id)
+        await open_stage(pilot, session_id, "discussions")
         await pilot.press("g")  # the selected segment only
         for _ in range(100):
             await pilot.pause(0.05)

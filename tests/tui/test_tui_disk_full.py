@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 
 from support.disk import assert_really_read_only, fill_the_disk, free_the_disk, read_only
-from support.tui_helpers import notifications, screen_text, settle
+from support.tui_helpers import notifications, open_stage, screen_text, settle
 from textual.widgets import Input, Static, TextArea
 
 from sessions import ItemKind, Origin, SessionStore
@@ -49,18 +49,11 @@ async def add_and_leave(pilot, area: TextArea, key: str) -> None:
     await pilot.pause(0.6)  # past the autosave's pause
 
 
-async def open_stage(app, pilot, session_id: str, key: str) -> None:
-    await app.push_screen(WorkshopScreen(app.service, session_id))
-    await pilot.pause()
-    await pilot.press(key)
-    await settle(pilot)
-
-
 async def test_an_outcome_edit_on_a_full_disk_stays_in_its_dialog_and_saves_on_retry(db_path):
     session_id, item_id = seed(db_path)
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_stage(app, pilot, session_id, "5")
+        await open_stage(pilot, session_id, "outcomes")
         next(iter(app.screen.query(OutcomeCard))).focus()
         await pilot.press("e")
         await pilot.pause()
@@ -93,7 +86,7 @@ async def test_brief_notes_typed_on_a_full_disk_say_not_saved_and_save_when_ther
     session_id, _ = seed(db_path)
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_stage(app, pilot, session_id, "1")
+        await open_stage(pilot, session_id, "brief")
         fill_the_disk(app.service.store)
         area = app.screen.query_one("#challenges", TextArea)
         area.text = LONG
@@ -117,7 +110,7 @@ async def test_a_person_added_on_a_full_disk_goes_back_to_the_entry_line(db_path
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     line = "Omar Haddad, CFO, Finance, " + "Asks what brand spend returns. " * 150
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_stage(app, pilot, session_id, "2")
+        await open_stage(pilot, session_id, "stakeholders")
         entry = app.screen.query_one("#stk-entry", Input)
         entry.focus()
         fill_the_disk(app.service.store)
@@ -145,7 +138,7 @@ async def test_a_read_only_database_says_so_and_the_same_edit_saves_once_it_is_w
         assert_really_read_only(db_path)
         app = WorkshopApp(WorkshopService.open(db_path), remember=False)
         async with app.run_test(size=(140, 45)) as pilot:
-            await open_stage(app, pilot, session_id, "1")
+            await open_stage(pilot, session_id, "brief")
             area = app.screen.query_one("#challenges", TextArea)
             area.text = "Budget is tight"
             app.screen.set_focus(None)  # leaving the field saves it

@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from support.tui_helpers import SIZE, make_app, screen_text, settle
+from support.tui_helpers import SIZE, make_app, open_stage, screen_text
 from textual.widgets import Input, Markdown
 
 from sessions import SessionStore
@@ -38,14 +38,6 @@ def make_export_session(db_path: Path) -> str:
     return session.id
 
 
-async def open_export(app, pilot, session_id: str) -> None:
-    await app.push_screen(WorkshopScreen(app.service, session_id))
-    await settle(pilot)  # every pane mounted and drawn before the stage key
-    await pilot.press("8")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def preview(app) -> str:
     return app.screen.query_one("#export-preview", Markdown).source
 
@@ -54,7 +46,7 @@ async def test_preview_shows_approved_items_and_drafts_on_request(db_path):
     session_id = make_export_session(db_path)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_export(app, pilot, session_id)
+        await open_stage(pilot, session_id, "export")
         text = preview(app)
         assert text == app.service.export.markdown(session_id)
         assert TITLE in text and "More qualified inbound leads" in text
@@ -79,7 +71,7 @@ async def test_write_then_ask_before_replacing(db_path, tmp_path, monkeypatch):
     session_id = make_export_session(db_path)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_export(app, pilot, session_id)
+        await open_stage(pilot, session_id, "export")
         await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, PromptDialog)
@@ -132,7 +124,7 @@ async def test_a_path_that_cannot_be_written_is_offered_again(db_path, tmp_path,
     session_id = make_export_session(db_path)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_export(app, pilot, session_id)
+        await open_stage(pilot, session_id, "export")
         await pilot.press("w")
         await pilot.pause()
         app.screen.query_one(Input).value = "no-such-folder/plan.md"

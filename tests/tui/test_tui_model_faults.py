@@ -12,7 +12,7 @@ from support.llm_server import LLMServer
 from support.tui_helpers import (
     assignment_cards,
     draft_all,
-    open_segmentation,
+    open_stage,
     send_preview,
     start_drafting_until,
 )
@@ -71,7 +71,7 @@ async def test_each_fault_marks_its_card_and_a_retry_succeeds_after_recovery(
     llm_server.add_fault(kind, times=None, match=f"name: {HIT}", **params)
     app, session_id = app_with_people(db_path, 4)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_segmentation(app, pilot, session_id)
+        await open_stage(pilot, session_id, "segmentation")
         await draft_all(app, pilot)
 
         failed = [c for c in assignment_cards(app) if c.state.error]
@@ -102,7 +102,7 @@ async def test_a_refused_connection_fails_every_card_then_retry_works_when_it_is
     server.stop()  # nothing listens on the configured port now
     app, session_id = app_with_people(db_path, 3)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_segmentation(app, pilot, session_id)
+        await open_stage(pilot, session_id, "segmentation")
         await draft_all(app, pilot)
         assert all("Cannot reach 127.0.0.1" in card_text(c) for c in assignment_cards(app))
         assert not any(c.item for c in assignment_cards(app))
@@ -121,7 +121,7 @@ async def test_an_endpoint_without_json_schema_still_drafts_every_card(
     llm_server.responder = schema_following_responder
     app, session_id = app_with_people(db_path, 3)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_segmentation(app, pilot, session_id)
+        await open_stage(pilot, session_id, "segmentation")
         await draft_all(app, pilot)
         assert every_card_drafted(app)
     formats = {(r.body.get("response_format") or {}).get("type") for r in llm_server.chat_requests}
@@ -135,7 +135,7 @@ async def test_the_board_stays_usable_while_one_draft_hangs(
     llm_server.add_fault("timeout", times=None, match=f"name: {HIT}", seconds=30)
     app, session_id = app_with_people(db_path, 3)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_segmentation(app, pilot, session_id)
+        await open_stage(pilot, session_id, "segmentation")
         await start_drafting_until(app, pilot, finished=2)
         # Still drafting Person 01; the room approves a finished card meanwhile.
         done = next(c for c in assignment_cards(app) if c.item)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from support.drafting_helpers import make_session, use_test_server
-from support.tui_helpers import make_app, screen_text, send_preview
+from support.tui_helpers import make_app, open_stage, screen_text, send_preview
 
 from sessions import ItemKind, Origin, SessionStore, Status
 from workshop.tui.dialogs.outcome import OutcomeDialog
@@ -32,14 +32,6 @@ def outcomes(db_path, session_id):
         return store.load_session(session_id).items_of(ItemKind.OUTCOME)
 
 
-async def open_outcomes(app, pilot, session_id):
-    await app.push_screen(WorkshopScreen(app.service, session_id))
-    await pilot.pause()
-    await pilot.press("5")
-    await pilot.pause()
-    await pilot.pause()
-
-
 def cards(app) -> list[OutcomeCard]:
     return list(app.screen.query(OutcomeCard))
 
@@ -56,7 +48,7 @@ async def test_draft_outcomes_shows_them_with_their_checks(
         session_id = make_session(store, 2)
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_outcomes(app, pilot, session_id)
+        await open_stage(pilot, session_id, "outcomes")
         assert cards(app) == []
         await pilot.press("o")
         await send_preview(pilot)
@@ -75,7 +67,7 @@ async def test_an_outcome_by_hand_with_an_unknown_baseline(db_path):
         session_id = make_session(store, 2)
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_outcomes(app, pilot, session_id)
+        await open_stage(pilot, session_id, "outcomes")
         await pilot.press("n")
         await pilot.pause()
         dialog = app.screen
@@ -130,7 +122,7 @@ async def test_edit_approve_reject_and_reopen_reach_the_database(db_path):
         store.create_item(session_id, "outcome", OUTCOME | {"result": "Second"}, "person", "Dana")
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_outcomes(app, pilot, session_id)
+        await open_stage(pilot, session_id, "outcomes")
         assert isinstance(app.focused, OutcomeCard) and app.focused.item.id == drafted.id
 
         await pilot.press("e")
@@ -182,7 +174,7 @@ async def test_a_server_fault_is_shown_and_the_pane_stays_usable(
     llm_server.add_fault("server_error", times=None)
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_outcomes(app, pilot, session_id)
+        await open_stage(pilot, session_id, "outcomes")
         await pilot.press("o")
         await send_preview(pilot)
         progress = str(app.screen.query_one("#out-progress").render())
@@ -210,7 +202,7 @@ async def test_without_a_model_drafting_says_how_to_connect_one(db_path):
         )
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_outcomes(app, pilot, session_id)
+        await open_stage(pilot, session_id, "outcomes")
         assert "[red]x[/red]" in screen_text(app)
         await pilot.press("o")
         await app.workers.wait_for_complete()
@@ -228,7 +220,7 @@ async def test_escape_cancels_a_running_draft(db_path, llm_server, tmp_path, mon
     llm_server.add_fault("timeout", times=None, seconds=30)
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_outcomes(app, pilot, session_id)
+        await open_stage(pilot, session_id, "outcomes")
         await pilot.press("o")
         for _ in range(100):
             await pilot.pause(0.05)

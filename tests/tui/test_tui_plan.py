@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support.tui_helpers import SIZE, make_app, screen_text, settle
+from support.tui_helpers import SIZE, make_app, open_stage, screen_text
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from sessions import ItemKind, SessionStore, Status
@@ -39,13 +39,6 @@ def make_plan_session(db_path: Path, approved: bool = True) -> tuple[str, str, s
     return session.id, good.id, draft.id
 
 
-async def open_plan(app, pilot, session_id: str) -> None:
-    await app.push_screen(WorkshopScreen(app.service, session_id))
-    await settle(pilot)  # every pane mounted and drawn before the stage key
-    await pilot.press("6")
-    await pilot.pause()
-
-
 def plan_items(db_path: Path, session_id: str, kind: ItemKind):
     with SessionStore.open(db_path) as store:
         return store.load_session(session_id).items_of(kind)
@@ -66,7 +59,7 @@ async def test_add_an_entry_linked_to_an_approved_outcome(db_path):
     session_id, approved_id, draft_id = make_plan_session(db_path)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_plan(app, pilot, session_id)
+        await open_stage(pilot, session_id, "plan")
         await pilot.press("n")
         await pilot.pause()
         dialog = app.screen
@@ -117,7 +110,7 @@ async def test_entries_are_listed_by_start_date(db_path):
             store.create_item(session_id, "plan_entry", body, "person", "Priya")
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_plan(app, pilot, session_id)
+        await open_stage(pilot, session_id, "plan")
         table = app.screen.query_one("#plan-table", DataTable)
         titles = [str(table.get_row_at(n)[2]) for n in range(table.row_count)]
         assert titles == ["Early", "Late", "Undated"]
@@ -127,7 +120,7 @@ async def test_a_bad_date_is_explained_and_the_dialog_keeps_the_text(db_path):
     session_id, approved_id, _ = make_plan_session(db_path)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_plan(app, pilot, session_id)
+        await open_stage(pilot, session_id, "plan")
         await pilot.press("n")
         await pilot.pause()
         await fill_entry(app, pilot, "Launch week", "2026-13-40", "")
@@ -157,7 +150,7 @@ async def test_escape_with_typed_text_asks_before_discarding(db_path):
     session_id, _, _ = make_plan_session(db_path)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_plan(app, pilot, session_id)
+        await open_stage(pilot, session_id, "plan")
         await pilot.press("n")
         await pilot.pause()
         await pilot.press(*"Roadshow")
@@ -178,7 +171,7 @@ async def test_without_an_approved_outcome_no_entry_can_be_added(db_path):
     session_id, _, _ = make_plan_session(db_path, approved=False)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_plan(app, pilot, session_id)
+        await open_stage(pilot, session_id, "plan")
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, WorkshopScreen)
@@ -189,7 +182,7 @@ async def test_cadence_rows_are_saved_per_segment(db_path):
     session_id, _, _ = make_plan_session(db_path)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_plan(app, pilot, session_id)
+        await open_stage(pilot, session_id, "plan")
         table = app.screen.query_one("#cadence-table", DataTable)
         assert table.row_count == 5  # one row per playbook segment
         await pilot.press("c")  # to the cadence table
@@ -233,5 +226,5 @@ async def test_the_stage_keys_reach_this_pane(db_path):
     session_id, _, _ = make_plan_session(db_path)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_plan(app, pilot, session_id)
+        await open_stage(pilot, session_id, "plan")
         assert app.focused is app.screen.query_one("#plan-table", DataTable)

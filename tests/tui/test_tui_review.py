@@ -6,11 +6,10 @@ from collections import Counter
 from pathlib import Path
 
 from rich.text import Text
-from support.tui_helpers import SIZE, make_app, screen_text, settle
+from support.tui_helpers import SIZE, make_app, open_stage, screen_text
 from textual.widgets import DataTable, Static
 
 from sessions import SessionStore
-from workshop.tui.screens.workshop_screen import WorkshopScreen
 from workshop.tui.widgets.history_panel import HistoryPanel
 
 OUTCOME = {
@@ -65,13 +64,6 @@ def make_review_session(db_path: Path) -> dict[str, str]:
     }
 
 
-async def open_review(app, pilot, session_id: str) -> None:
-    await app.push_screen(WorkshopScreen(app.service, session_id))
-    await settle(pilot)  # every pane mounted and drawn before the stage key
-    await pilot.press("7")
-    await pilot.pause()
-
-
 async def test_counts_match_the_database(db_path):
     ids = make_review_session(db_path)
     with SessionStore.open(db_path) as store:
@@ -79,7 +71,7 @@ async def test_counts_match_the_database(db_path):
     expected = Counter((i.kind.value, i.status.value) for i in items)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_review(app, pilot, ids["session"])
+        await open_stage(pilot, ids["session"], "review")
         counts = app.screen.query_one("#review-counts", DataTable)
         for status in ("approved", "draft", "rejected"):
             for kind in ("segmentation", "discussion_guide", "answers", "outcome", "cadence"):
@@ -105,7 +97,7 @@ async def test_an_item_edited_twice_shows_three_revisions_and_the_diff(db_path):
     ids = make_review_session(db_path)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_review(app, pilot, ids["session"])
+        await open_stage(pilot, ids["session"], "review")
         table = app.screen.query_one("#review-items", DataTable)
         table.move_cursor(row=table.get_row_index(ids["edited"]))
         await pilot.pause()
@@ -149,7 +141,7 @@ async def test_history_of_an_approved_item_says_who_approved_and_when(db_path):
     ids = make_review_session(db_path)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_review(app, pilot, ids["session"])
+        await open_stage(pilot, ids["session"], "review")
         table = app.screen.query_one("#review-items", DataTable)
         table.move_cursor(row=table.get_row_index(ids["approved"]))
         await pilot.pause()

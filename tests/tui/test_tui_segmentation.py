@@ -6,7 +6,7 @@ from support.drafting_helpers import make_session, use_test_server
 from support.tui_helpers import (
     assignment_cards,
     draft_all,
-    open_segmentation,
+    open_stage,
     send_preview,
     start_drafting_until,
 )
@@ -24,7 +24,7 @@ async def test_draft_all_then_approve_move_and_edit(db_path, llm_server, tmp_pat
         session_id = make_session(store, 4)
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_segmentation(app, pilot, session_id)
+        await open_stage(pilot, session_id, "segmentation")
         assert [c.item for c in assignment_cards(app)] == [None] * 4  # everyone waits, unplaced
 
         await draft_all(app, pilot)
@@ -68,7 +68,7 @@ async def test_regenerate_with_guidance_keeps_the_persons_edit(
         session_id = make_session(store, 1)
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_segmentation(app, pilot, session_id)
+        await open_stage(pilot, session_id, "segmentation")
         await draft_all(app, pilot)
         card = assignment_cards(app)[0]
         card.focus()
@@ -98,7 +98,7 @@ async def test_a_failed_draft_shows_on_its_card_and_retry_works(
     llm_server.add_fault("server_error", times=1, match="name: Person 01")
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_segmentation(app, pilot, session_id)
+        await open_stage(pilot, session_id, "segmentation")
         await draft_all(app, pilot)
         failed = [c for c in assignment_cards(app) if c.state.error]
         assert [c.person.name for c in failed] == ["Person 01"]
@@ -121,7 +121,7 @@ async def test_escape_cancels_a_running_draft_and_keeps_finished_ones(
     llm_server.add_fault("timeout", times=None, match="name: Person 01", seconds=30)
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_segmentation(app, pilot, session_id)
+        await open_stage(pilot, session_id, "segmentation")
         await start_drafting_until(app, pilot, finished=1)
         await pilot.press("escape")
         await app.workers.wait_for_complete()
@@ -138,7 +138,7 @@ async def test_without_a_model_drafting_says_how_to_connect(db_path):
         session_id = make_session(store, 1)
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_segmentation(app, pilot, session_id)
+        await open_stage(pilot, session_id, "segmentation")
         assert app.screen.query_one("#banner").display
         await pilot.press("d")
         await app.workers.wait_for_complete()
@@ -159,7 +159,7 @@ async def test_the_map_places_people_by_influence_and_stance(db_path):
         )
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_segmentation(app, pilot, session.id)
+        await open_stage(pilot, session.id, "segmentation")
         await pilot.press("v")
         await pilot.pause()
         text = "\n".join(
@@ -182,7 +182,7 @@ async def test_without_a_model_people_are_placed_by_hand(db_path):
         )
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=(140, 45)) as pilot:
-        await open_segmentation(app, pilot, session.id)
+        await open_stage(pilot, session.id, "segmentation")
         dana = next(c for c in assignment_cards(app) if c.person.name == "Dana")
         dana.focus()
         await pilot.press("e")  # an assignment written by hand, starting from the rules

@@ -6,7 +6,7 @@ A megabyte pasted into a text box, a register of 500 people, a 10,000-character 
 
 from __future__ import annotations
 
-from support.tui_helpers import notifications, screen_text, settle
+from support.tui_helpers import notifications, open_stage, screen_text, settle
 from textual import events
 from textual.widgets import DataTable, TextArea
 
@@ -21,17 +21,12 @@ from workshop.tui.widgets.assignment_card import AssignmentCard
 SIZE = (140, 45)
 
 
-async def open_workshop(app, pilot, session_id: str) -> None:
-    await app.push_screen(WorkshopScreen(app.service, session_id))
-    await pilot.pause()
-
-
 async def test_a_megabyte_paste_is_refused_whole_and_the_notes_stay_as_they_were(db_path):
     with SessionStore.open(db_path) as store:
         session_id = store.create_session({"title": "Q3", "challenges": "Budget is tight"}, []).id
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=SIZE) as pilot:
-        await open_workshop(app, pilot, session_id)
+        await open_stage(pilot, session_id)
         area = app.screen.query_one("#challenges", TextArea)
         area.focus()
         app.post_message(events.Paste("x" * 1_048_576))
@@ -51,7 +46,7 @@ async def test_a_paste_over_a_fields_limit_says_so_and_keeps_the_saved_text(db_p
         session_id = store.create_session({"title": "Q3", "challenges": "Budget"}, []).id
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=SIZE) as pilot:
-        await open_workshop(app, pilot, session_id)
+        await open_stage(pilot, session_id)
         area = app.screen.query_one("#challenges", TextArea)
         area.focus()
         await pilot.press("end")
@@ -73,7 +68,7 @@ async def test_five_hundred_stakeholders_page_through_the_board_and_fill_the_reg
         session_id = store.create_session({"title": "Big"}, people).id
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=SIZE) as pilot:
-        await open_workshop(app, pilot, session_id)
+        await open_stage(pilot, session_id)
         await pilot.press("2")
         await settle(pilot)
         assert app.screen.query_one(DataTable).row_count == 500
@@ -114,7 +109,7 @@ async def test_a_ten_thousand_character_outcome_is_saved_whole_and_clipped_on_it
     long_result = ("Partner-sourced pipeline grows every month. " * 250)[:10_000]
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=SIZE) as pilot:
-        await open_workshop(app, pilot, session_id)
+        await open_stage(pilot, session_id)
         await pilot.press("5")
         await settle(pilot)
         await pilot.press("n")

@@ -26,15 +26,14 @@ from support.tui_helpers import (
     SIZE,
     freeze_status_bar,
     make_app,
+    open_stage,
     pin_session_id,
     settle,
-    stop_blinking,
 )
 from textual.pilot import Pilot
 
 from sessions import SessionStore
 from workshop.tui.app import WorkshopApp
-from workshop.tui.screens.workshop_screen import WorkshopScreen
 
 PINNED_ID = "ses_000000000042"
 DANA = "Dana Reyes"
@@ -201,25 +200,11 @@ def app_at(db_path: Path, stage: str) -> tuple[WorkshopApp, str]:
     return make_app(db_path), session_id
 
 
-async def open_workshop(pilot: Pilot, session_id: str, *keys: str) -> None:
-    """Open the workshop (it resumes at the saved stage), press keys, then fix the clock."""
-    app = pilot.app
-    await app.push_screen(WorkshopScreen(app.service, session_id))
-    await settle(pilot)
-    if keys:
-        await pilot.press(*keys)
-        await settle(pilot)
-    await pilot.pause()
-    freeze_status_bar(app.screen)
-    stop_blinking(app)
-    await pilot.pause()
-
-
 def test_segmentation_board(snap_compare, snapshot_env: Path) -> None:
     app, session_id = app_at(snapshot_env, "segmentation")
 
     async def run_before(pilot: Pilot) -> None:
-        await open_workshop(pilot, session_id)
+        await open_stage(pilot, session_id, for_snapshot=True)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -228,7 +213,7 @@ def test_segmentation_influence_map(snap_compare, snapshot_env: Path) -> None:
     app, session_id = app_at(snapshot_env, "segmentation")
 
     async def run_before(pilot: Pilot) -> None:
-        await open_workshop(pilot, session_id, "v")
+        await open_stage(pilot, session_id, keys=("v",), for_snapshot=True)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -237,7 +222,7 @@ def test_outcomes_with_their_checks(snap_compare, snapshot_env: Path) -> None:
     app, session_id = app_at(snapshot_env, "outcomes")
 
     async def run_before(pilot: Pilot) -> None:
-        await open_workshop(pilot, session_id)
+        await open_stage(pilot, session_id, for_snapshot=True)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -248,7 +233,7 @@ def test_review_with_a_diff_between_two_revisions(snap_compare, snapshot_env: Pa
     async def run_before(pilot: Pilot) -> None:
         # Down the item list to the outcome that was edited: its last revision is
         # compared with the one before (the target changed).
-        await open_workshop(pilot, session_id)
+        await open_stage(pilot, session_id, for_snapshot=True)
         table = pilot.app.screen.query_one("#review-items")
         for _ in range(table.row_count):
             if "partner-sourced" in str(table.get_row_at(table.cursor_row)[1]):
@@ -264,6 +249,6 @@ def test_export_preview(snap_compare, snapshot_env: Path) -> None:
     app, session_id = app_at(snapshot_env, "review")
 
     async def run_before(pilot: Pilot) -> None:
-        await open_workshop(pilot, session_id, "8")
+        await open_stage(pilot, session_id, "export", for_snapshot=True)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

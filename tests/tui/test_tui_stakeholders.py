@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support.tui_helpers import SIZE, make_app, screen_text
+from support.tui_helpers import SIZE, make_app, open_stage, screen_text
 from textual import events
 from textual.widgets import DataTable, Input, Select, Static, TextArea
 
 from sessions import Influence, Involvement, SessionStore, Stance
 from workshop.tui.dialogs.common import ConfirmDialog, PromptDialog
 from workshop.tui.dialogs.stakeholder import AddLinesDialog, StakeholderDialog
-from workshop.tui.screens.workshop_screen import WorkshopScreen
 from workshop.tui.stages.stakeholders import StakeholdersPane
 from workshop.tui.widgets.stakeholder_entry import StakeholderEntry
 
@@ -29,13 +28,6 @@ def make_session(db_path: Path, people: list[dict] | None = None) -> str:
 def saved_people(db_path: Path, session_id: str):
     with SessionStore.open(db_path) as store:
         return store.stakeholders(session_id)
-
-
-async def open_register(app, pilot, session_id: str) -> StakeholdersPane:
-    await app.push_screen(WorkshopScreen(app.service, session_id))
-    await pilot.pause()
-    await pilot.pause()
-    return app.screen.query_one(StakeholdersPane)
 
 
 def entry(app) -> StakeholderEntry:
@@ -65,7 +57,7 @@ async def test_typed_lines_add_people_and_clear_the_entry(db_path):
     session_id = make_session(db_path)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_register(app, pilot, session_id)
+        await open_stage(pilot, session_id)
         assert app.focused is entry(app)  # typing starts at once
         await pilot.press(*"Ada Lovelace")
         await pilot.press("enter")
@@ -88,7 +80,7 @@ async def test_a_pasted_list_adds_everyone_at_once(db_path):
     session_id = make_session(db_path)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_register(app, pilot, session_id)
+        await open_stage(pilot, session_id)
         entry(app).post_message(
             events.Paste("- Ada, CTO, Tech\r\n- Tom, CFO, Finance\r\n\r\n- Lee, Brand lead\r\n")
         )
@@ -109,7 +101,7 @@ async def test_a_bad_paste_adds_nobody_and_keeps_the_lines_to_fix(db_path):
     session_id = make_session(db_path, [{"name": "Tom"}])
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_register(app, pilot, session_id)
+        await open_stage(pilot, session_id)
         entry(app).post_message(events.Paste("Ada, CTO\nTom, CFO\nLee"))
         await pilot.pause()
         await pilot.pause()
@@ -144,7 +136,7 @@ async def test_empty_or_duplicate_names_show_the_message_and_keep_the_text(db_pa
     session_id = make_session(db_path, [{"name": "Ada Lovelace"}])
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_register(app, pilot, session_id)
+        await open_stage(pilot, session_id)
         await type_line(pilot, ", CFO, Finance")
         assert "name" in message(app) and "empty" in message(app)
         assert entry(app).value == ", CFO, Finance"
@@ -167,7 +159,7 @@ async def test_single_keys_set_the_attributes_and_show_the_suggestion(db_path):
     session_id = make_session(db_path, [{"name": "Priya"}, {"name": "Tom"}])
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_register(app, pilot, session_id)
+        await open_stage(pilot, session_id)
         await pilot.press("down")  # from the entry into the register
         assert app.focused is table(app)
         await pilot.press("i", "s", "v")
@@ -206,7 +198,7 @@ async def test_the_edit_dialog_saves_every_field_and_shows_refusals(db_path):
     session_id = make_session(db_path, [{"name": "Priya", "role": "Sales"}, {"name": "Tom"}])
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_register(app, pilot, session_id)
+        await open_stage(pilot, session_id)
         await pilot.press("down", "e")
         await pilot.pause()
         dialog = app.screen
@@ -240,7 +232,7 @@ async def test_escape_closes_the_editor_without_asking_and_keeps_the_typing(db_p
     session_id = make_session(db_path, [{"name": "Priya", "notes": "First note"}])
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_register(app, pilot, session_id)
+        await open_stage(pilot, session_id)
         await pilot.press("down", "enter")  # Enter on a row edits it too
         await pilot.pause()
         dialog = app.screen
@@ -275,7 +267,7 @@ async def test_remove_asks_first_and_says_what_goes_with_them(db_path):
         )
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_register(app, pilot, session_id)
+        await open_stage(pilot, session_id)
         await pilot.press("down", "down", "x")
         await pilot.pause()
         dialog = app.screen
@@ -303,7 +295,7 @@ async def test_moving_people_changes_the_saved_order_and_the_cursor_follows(db_p
     session_id = make_session(db_path, [{"name": "A"}, {"name": "B"}, {"name": "C"}])
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        pane = await open_register(app, pilot, session_id)
+        pane = (await open_stage(pilot, session_id)).query_one(StakeholdersPane)
         await pilot.press("down")
         await pilot.press("ctrl+down")
         await pilot.pause()
@@ -349,7 +341,7 @@ async def test_csv_import_reads_bom_and_crlf_and_refuses_a_bad_file_whole(db_pat
     duplicate.write_text("name,role\nKim,COO\nTom,CFO\n", encoding="utf-8")
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_register(app, pilot, session_id)
+        await open_stage(pilot, session_id)
         await import_csv(app, pilot, good)
         people = saved_people(db_path, session_id)
         assert [p.name for p in people] == ["Tom", "Ada", "Lee"]
@@ -371,7 +363,7 @@ async def test_markup_in_a_name_is_shown_as_typed(db_path):
     session_id = make_session(db_path)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_register(app, pilot, session_id)
+        await open_stage(pilot, session_id)
         await type_line(pilot, "[red]x[/red], [b]Boss[/b], [/x]")
         person = saved_people(db_path, session_id)[0]
         assert (person.name, person.role, person.team) == ("[red]x[/red]", "[b]Boss[/b]", "[/x]")
@@ -390,7 +382,7 @@ async def test_two_hundred_people_load_and_the_stage_keys_still_work(db_path):
     session_id = make_session(db_path, people)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
-        await open_register(app, pilot, session_id)
+        await open_stage(pilot, session_id)
         grid = table(app)
         assert grid.row_count == 200
         assert cell(app, 199, "name") == "Person 199"
