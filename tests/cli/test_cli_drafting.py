@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 
-from support.drafting_helpers import API_KEY, make_session
+from support.drafting_helpers import API_KEY
+from support.factory import make_session
 from support.paths import WORKSHOP
 
 from sessions import ItemKind, SessionStore

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support.drafting_helpers import like_llama_cpp, run_with_server, session_of
+from support.drafting_helpers import like_llama_cpp, run_with_server
+from support.factory import make_session
 
 from sessions import ItemKind, SessionStore
 
@@ -27,7 +28,7 @@ def drafted(db_path: Path, session_id: str) -> int:
 
 def test_a_one_slot_server_gets_everyone_drafted_one_at_a_time(llm_server, db_path):
     one_slot(llm_server)
-    session_id = session_of(db_path, 5)
+    session_id = make_session(db_path, 5)
 
     result = run_with_server(db_path, llm_server, "draft", session_id, "segmentation")
 
@@ -43,7 +44,7 @@ def test_a_one_slot_server_gets_everyone_drafted_one_at_a_time(llm_server, db_pa
 
 def test_the_next_round_starts_at_one_and_nothing_is_cut(llm_server, db_path):
     one_slot(llm_server)
-    session_id = session_of(db_path, 3)
+    session_id = make_session(db_path, 3)
     assert run_with_server(db_path, llm_server, "draft", session_id, "segmentation").returncode == 0
     llm_server.reset()
     llm_server.cut_streams = 0
@@ -64,7 +65,7 @@ def test_a_fixed_concurrency_is_kept_and_the_cut_drafts_say_what_to_change(
     config.write_text("[profiles.local]\nconcurrency = 3\n", encoding="utf-8")
     monkeypatch.setenv("WORKSHOP_CONFIG", str(config))
     monkeypatch.setenv("WORKSHOP_PROFILE", "local")
-    session_id = session_of(db_path, 3)
+    session_id = make_session(db_path, 3)
 
     result = run_with_server(db_path, llm_server, "draft", session_id, "segmentation")
 

@@ -9,10 +9,10 @@ import pytest
 from support.drafting_helpers import (
     API_KEY,
     echo_label_responder,
-    make_session,
     schema_following_responder,
     use_test_server,
 )
+from support.factory import make_session
 
 from sessions import ItemKind, Origin, SegmentationBody, Status
 from workshop.drafting.faults import NoModelError

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 
-from support.drafting_helpers import like_llama_cpp, run_with_server, session_of
+from support.drafting_helpers import like_llama_cpp, run_with_server
+from support.factory import make_session
 
 from sessions import ItemKind, SessionStore
 
 
 def test_a_llama_cpp_server_drafts_everyone_without_doctor_first(llm_server, db_path):
     like_llama_cpp(llm_server)
-    session_id = session_of(db_path, 6)
+    session_id = make_session(db_path, 6)
 
     result = run_with_server(db_path, llm_server, "draft", session_id, "segmentation")
 
@@ -33,7 +34,7 @@ def test_a_llama_cpp_server_drafts_everyone_without_doctor_first(llm_server, db_
 
 def test_the_format_that_works_is_remembered_for_the_next_draft(llm_server, db_path):
     like_llama_cpp(llm_server)
-    session_id = session_of(db_path, 2)
+    session_id = make_session(db_path, 2)
     assert run_with_server(db_path, llm_server, "draft", session_id, "segmentation").returncode == 0
     llm_server.reset()
 
@@ -57,7 +58,7 @@ def capitalised_and_wrapped(text: str) -> str:
 def test_drift_in_case_and_types_is_normalised_without_a_repair(llm_server, db_path):
     like_llama_cpp(llm_server)
     llm_server.answer_drift = capitalised_and_wrapped
-    session_id = session_of(db_path, 3)
+    session_id = make_session(db_path, 3)
 
     result = run_with_server(db_path, llm_server, "draft", session_id, "segmentation")
 
@@ -83,7 +84,7 @@ def test_an_answer_that_does_not_fit_is_repaired_visibly_and_logged_as_what_it_w
     llm_server, db_path
 ):
     llm_server.any_model = True
-    session_id = session_of(db_path, 2)
+    session_id = make_session(db_path, 2)
     llm_server.add_fault("schema_invalid", times=None, match="name: Person 01")
 
     result = run_with_server(db_path, llm_server, "draft", session_id, "segmentation")
@@ -111,7 +112,7 @@ def test_doctor_reports_what_it_found_and_what_drafts_will_use(llm_server, db_pa
 
 def test_without_usage_in_the_stream_the_app_shows_its_own_count_labelled_so(llm_server, db_path):
     like_llama_cpp(llm_server)
-    session_id = session_of(db_path, 2)
+    session_id = make_session(db_path, 2)
 
     drafted = run_with_server(db_path, llm_server, "draft", session_id, "segmentation")
     shown = run_with_server(db_path, llm_server, "show", session_id)

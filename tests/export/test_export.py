@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from support.factory import make_session
 from support.markdown_reading import (
     CHART_HEAD,
     H2,
@@ -68,14 +69,15 @@ def outcome_body(result: str = "More qualified inbound leads", **changes) -> dic
     return body | changes
 
 
-def make_session(store: SessionStore, text: str = "Keen") -> str:
-    session = store.create_session(
-        {"title": "Q3 strategy", "organisation": "Acme", "priorities": ["Grow EU pipeline"]},
-        [{"name": "Ada", "role": "CFO", "notes": text}, {"name": "Bob", "role": "VP Sales"}],
+def session_with_segments(store: SessionStore, text: str = "Keen") -> str:
+    """Ada, an approved champion, and Bob, a detractor still in draft (model drafts)."""
+    session_id = make_session(
+        store,
+        people=[{"name": "Ada", "role": "CFO", "notes": text}, {"name": "Bob", "role": "VP Sales"}],
     )
-    people = store.stakeholders(session.id)
+    people = store.stakeholders(session_id)
     approved = store.create_item(
-        session.id,
+        session_id,
         ItemKind.SEGMENTATION,
         segmentation_body(text=text),
         Origin.MODEL,
@@ -84,18 +86,18 @@ def make_session(store: SessionStore, text: str = "Keen") -> str:
     )
     store.approve_item(approved.id, "Priya")
     store.create_item(
-        session.id,
+        session_id,
         ItemKind.SEGMENTATION,
         segmentation_body("detractor"),
         Origin.MODEL,
         "model",
         stakeholder_id=people[1].id,
     )
-    return session.id
+    return session_id
 
 
 def test_export_structure(store):
-    session_id = make_session(store)
+    session_id = session_with_segments(store)
     text = export_markdown(store.load_session(session_id))
     tokens = parse(text)
     assert headings(tokens, "h1") == ["Q3 strategy"]
@@ -114,7 +116,7 @@ def test_export_structure(store):
 
 
 def test_drafts_included_when_asked_and_marked(store):
-    session_id = make_session(store)
+    session_id = session_with_segments(store)
     text = export_markdown(store.load_session(session_id), include_drafts=True)
     tokens = parse(text)
     assert "Detractor" in headings(tokens, "h3")
@@ -126,7 +128,7 @@ def test_drafts_included_when_asked_and_marked(store):
 
 
 def test_an_approved_assignment_wins_over_a_newer_draft(store):
-    session_id = make_session(store)
+    session_id = session_with_segments(store)
     ada = store.stakeholders(session_id)[0]
     store.create_item(
         session_id,
@@ -251,7 +253,7 @@ def test_mermaid_label_cannot_break_the_chart():
 
 
 def test_what_changed_is_listed_only_when_something_did(store):
-    session_id = make_session(store)
+    session_id = session_with_segments(store)
     record = store.load_session(session_id)
     changes = [
         Change("segment_moved", "Ada", before="Champion", after="Detractor"),
@@ -269,7 +271,7 @@ def test_what_changed_is_listed_only_when_something_did(store):
 
 
 def test_export_is_deterministic(store, db_path):
-    session_id = make_session(store)
+    session_id = session_with_segments(store)
     with WorkshopService.open(db_path) as service:
         first = service.export.markdown(session_id)
         second = service.export.markdown(session_id, include_drafts=False)
@@ -318,7 +320,7 @@ def test_service_export_tells_who_drafted_edited_and_approved(store, db_path):
 
 
 def test_service_export_of_a_follow_up_names_its_parent(store, db_path):
-    session_id = make_session(store)
+    session_id = session_with_segments(store)
     with WorkshopService.open(db_path) as service:
         follow_up = service.history.follow_up(session_id, "Q4 strategy")
         text = service.export.markdown(follow_up.id)

@@ -17,7 +17,8 @@ import unicodedata
 
 import pytest
 from support.command import run_workshop, workshop
-from support.drafting_helpers import make_session, use_test_server
+from support.drafting_helpers import use_test_server
+from support.factory import make_session
 from support.llm_server import default_responder
 from support.paths import ROOT, WORKSHOP
 from support.terminal import Terminal, terminal_env

@@ -1,4 +1,4 @@
-"""Helpers for drafting tests: a model profile pointed at the test server, and sessions."""
+"""Helpers for drafting tests: a model profile pointed at the test server, its answers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from sessions import SessionStore
 from support.command import run_workshop
 from support.llm_server import LLMServer, default_responder, example_from_schema
 
@@ -36,18 +35,6 @@ def use_test_server(server: LLMServer, tmp_path: Path, monkeypatch, **profile: A
     monkeypatch.setenv("WORKSHOP_PROFILE", "test")
     monkeypatch.setenv("TEST_LLM_KEY", API_KEY)
     return config
-
-
-def make_session(store: SessionStore, count: int = 3, notes: str = "Keen on numbers.") -> str:
-    people = [
-        {"name": f"Person {i:02d}", "role": "Lead", "team": f"Team {i}", "notes": notes}
-        for i in range(count)
-    ]
-    session = store.create_session(
-        {"title": "Q3 strategy", "organisation": "Acme", "priorities": ["Grow EU pipeline"]},
-        people,
-    )
-    return session.id
 
 
 def schema_following_responder(body: dict[str, Any]) -> str:
@@ -80,12 +67,6 @@ def like_llama_cpp(server: LLMServer) -> None:
     server.stream_usage = False
     server.any_model = True
     server.models = [MODEL_FILE]
-
-
-def session_of(db_path: Path, count: int) -> str:
-    """A session of `count` people in a new database file."""
-    with SessionStore.open(db_path) as store:
-        return make_session(store, count)
 
 
 def run_with_server(db_path: Path, server: LLMServer, *args: str) -> subprocess.CompletedProcess:

@@ -8,7 +8,8 @@ used to focus a card of its own hidden stage, and Textual then switched the tab 
 from __future__ import annotations
 
 import pytest
-from support.drafting_helpers import make_session, use_test_server
+from support.drafting_helpers import use_test_server
+from support.factory import make_session
 from support.tui_helpers import SAMPLE_OUTCOME, make_app, open_stage, wait_for, wait_for_preview
 
 from sessions import ItemKind, SessionStore

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from support.drafting_helpers import make_session, use_test_server
+from support.drafting_helpers import use_test_server
+from support.factory import make_session
 from support.tui_helpers import make_app, open_stage, screen_text, send_preview
 
 from sessions import ItemKind, Origin, SessionStore, Status

@@ -7,7 +7,8 @@ board stays usable while a draft hangs, and a retry succeeds once the server rec
 from __future__ import annotations
 
 import pytest
-from support.drafting_helpers import make_session, schema_following_responder, use_test_server
+from support.drafting_helpers import schema_following_responder, use_test_server
+from support.factory import make_session
 from support.llm_server import LLMServer
 from support.tui_helpers import (
     assignment_cards,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from support.drafting_helpers import make_session, use_test_server
+from support.drafting_helpers import use_test_server
+from support.factory import make_session
 from support.tui_helpers import (
     assignment_cards,
     draft_all,

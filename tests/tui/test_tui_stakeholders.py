@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from support.factory import make_session
 from support.tui_helpers import SIZE, make_app, open_stage, screen_text
 from textual import events
 from textual.widgets import DataTable, Input, Select, Static, TextArea
@@ -14,15 +15,11 @@ from workshop.tui.dialogs.stakeholder import AddLinesDialog, StakeholderDialog
 from workshop.tui.stages.stakeholders import StakeholdersPane
 from workshop.tui.widgets.stakeholder_entry import StakeholderEntry
 
-
-def make_session(db_path: Path, people: list[dict] | None = None) -> str:
-    """A session that opens on the stakeholder stage."""
-    with SessionStore.open(db_path) as store:
-        session = store.create_session(
-            {"title": "Q3 register", "facilitator": "Dana"}, people or []
-        )
-        store.set_stage(session.id, "stakeholders")
-    return session.id
+# A session that opens on the stakeholder stage, its people as each test gives them.
+AT_THE_REGISTER = {
+    "brief": {"title": "Q3 register", "facilitator": "Dana"},
+    "stage": "stakeholders",
+}
 
 
 def saved_people(db_path: Path, session_id: str):
@@ -54,7 +51,7 @@ async def type_line(pilot, text: str) -> None:
 
 
 async def test_typed_lines_add_people_and_clear_the_entry(db_path):
-    session_id = make_session(db_path)
+    session_id = make_session(db_path, people=[], **AT_THE_REGISTER)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_stage(pilot, session_id)
@@ -77,7 +74,7 @@ async def test_typed_lines_add_people_and_clear_the_entry(db_path):
 
 
 async def test_a_pasted_list_adds_everyone_at_once(db_path):
-    session_id = make_session(db_path)
+    session_id = make_session(db_path, people=[], **AT_THE_REGISTER)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_stage(pilot, session_id)
@@ -98,7 +95,7 @@ async def test_a_pasted_list_adds_everyone_at_once(db_path):
 
 
 async def test_a_bad_paste_adds_nobody_and_keeps_the_lines_to_fix(db_path):
-    session_id = make_session(db_path, [{"name": "Tom"}])
+    session_id = make_session(db_path, people=[{"name": "Tom"}], **AT_THE_REGISTER)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_stage(pilot, session_id)
@@ -133,7 +130,7 @@ async def test_a_bad_paste_adds_nobody_and_keeps_the_lines_to_fix(db_path):
 
 
 async def test_empty_or_duplicate_names_show_the_message_and_keep_the_text(db_path):
-    session_id = make_session(db_path, [{"name": "Ada Lovelace"}])
+    session_id = make_session(db_path, people=[{"name": "Ada Lovelace"}], **AT_THE_REGISTER)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_stage(pilot, session_id)
@@ -156,7 +153,9 @@ async def test_empty_or_duplicate_names_show_the_message_and_keep_the_text(db_pa
 
 
 async def test_single_keys_set_the_attributes_and_show_the_suggestion(db_path):
-    session_id = make_session(db_path, [{"name": "Priya"}, {"name": "Tom"}])
+    session_id = make_session(
+        db_path, people=[{"name": "Priya"}, {"name": "Tom"}], **AT_THE_REGISTER
+    )
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_stage(pilot, session_id)
@@ -195,7 +194,9 @@ async def test_single_keys_set_the_attributes_and_show_the_suggestion(db_path):
 
 
 async def test_the_edit_dialog_saves_every_field_and_shows_refusals(db_path):
-    session_id = make_session(db_path, [{"name": "Priya", "role": "Sales"}, {"name": "Tom"}])
+    session_id = make_session(
+        db_path, people=[{"name": "Priya", "role": "Sales"}, {"name": "Tom"}], **AT_THE_REGISTER
+    )
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_stage(pilot, session_id)
@@ -229,7 +230,9 @@ async def test_the_edit_dialog_saves_every_field_and_shows_refusals(db_path):
 
 
 async def test_escape_closes_the_editor_without_asking_and_keeps_the_typing(db_path):
-    session_id = make_session(db_path, [{"name": "Priya", "notes": "First note"}])
+    session_id = make_session(
+        db_path, people=[{"name": "Priya", "notes": "First note"}], **AT_THE_REGISTER
+    )
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_stage(pilot, session_id)
@@ -254,7 +257,9 @@ async def test_escape_closes_the_editor_without_asking_and_keeps_the_typing(db_p
 
 
 async def test_remove_asks_first_and_says_what_goes_with_them(db_path):
-    session_id = make_session(db_path, [{"name": "Priya"}, {"name": "Tom"}])
+    session_id = make_session(
+        db_path, people=[{"name": "Priya"}, {"name": "Tom"}], **AT_THE_REGISTER
+    )
     with SessionStore.open(db_path) as store:
         tom = store.stakeholders(session_id)[1]
         store.create_item(
@@ -292,7 +297,9 @@ async def test_remove_asks_first_and_says_what_goes_with_them(db_path):
 
 
 async def test_moving_people_changes_the_saved_order_and_the_cursor_follows(db_path):
-    session_id = make_session(db_path, [{"name": "A"}, {"name": "B"}, {"name": "C"}])
+    session_id = make_session(
+        db_path, people=[{"name": "A"}, {"name": "B"}, {"name": "C"}], **AT_THE_REGISTER
+    )
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         pane = (await open_stage(pilot, session_id)).query_one(StakeholdersPane)
@@ -328,7 +335,7 @@ async def import_csv(app, pilot, path: Path) -> None:
 
 
 async def test_csv_import_reads_bom_and_crlf_and_refuses_a_bad_file_whole(db_path, tmp_path):
-    session_id = make_session(db_path, [{"name": "Tom"}])
+    session_id = make_session(db_path, people=[{"name": "Tom"}], **AT_THE_REGISTER)
     good = tmp_path / "people.csv"
     good.write_bytes(
         "\ufeffname,role,team,notes,influence\r\n"
@@ -360,7 +367,7 @@ async def test_csv_import_reads_bom_and_crlf_and_refuses_a_bad_file_whole(db_pat
 
 
 async def test_markup_in_a_name_is_shown_as_typed(db_path):
-    session_id = make_session(db_path)
+    session_id = make_session(db_path, people=[], **AT_THE_REGISTER)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_stage(pilot, session_id)
@@ -379,7 +386,7 @@ async def test_two_hundred_people_load_and_the_stage_keys_still_work(db_path):
     people = [
         {"name": f"Person {n:03d}", "role": "Role", "notes": f"Note {n}\nmore"} for n in range(200)
     ]
-    session_id = make_session(db_path, people)
+    session_id = make_session(db_path, people=people, **AT_THE_REGISTER)
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await open_stage(pilot, session_id)
