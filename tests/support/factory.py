@@ -10,6 +10,16 @@ from sessions import SessionStore
 # The brief every session has unless a test needs another.
 BRIEF = {"title": "Q3 strategy", "organisation": "Acme", "priorities": ["Grow EU pipeline"]}
 
+# A whole segment assignment but for its segment.
+ASSIGNMENT = {
+    "rationale": "Funds the launch.",
+    "motivations": [],
+    "objections": [],
+    "approach": "Short updates.",
+    "messages": [],
+    "confidence": "high",
+}
+
 
 def make_session(
     where: SessionStore | Path,
@@ -38,3 +48,18 @@ def make_session(
     if stage is not None:
         where.set_stage(session.id, stage)
     return session.id
+
+
+def place(store: SessionStore, session_id: str, segments: list[str]) -> list[str]:
+    """Put the session's people in segments, as stage 3 would; returns their ids."""
+    people = store.load_session(session_id).stakeholders
+    for person, segment in zip(people, segments, strict=False):
+        store.create_item(
+            session_id,
+            "segmentation",
+            ASSIGNMENT | {"segment": segment},
+            "person",
+            "Dana",
+            stakeholder_id=person.id,
+        )
+    return [p.id for p in people]

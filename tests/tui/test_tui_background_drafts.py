@@ -9,36 +9,11 @@ from __future__ import annotations
 
 import pytest
 from support.drafting_helpers import use_test_server
-from support.factory import make_session
+from support.factory import make_session, place
 from support.tui_helpers import SAMPLE_OUTCOME, make_app, open_stage, wait_for, wait_for_preview
 
 from sessions import ItemKind, SessionStore
 from workshop.tui.screens.workshop_screen import WorkshopScreen
-
-
-def _place_everyone(db_path, session_id: str) -> None:
-    with SessionStore.open(db_path) as store:
-        for person, segment in zip(
-            store.load_session(session_id).stakeholders,
-            ["champion", "influencer", "detractor"],
-            strict=True,
-        ):
-            store.create_item(
-                session_id,
-                "segmentation",
-                {
-                    "segment": segment,
-                    "rationale": "Funds it.",
-                    "motivations": [],
-                    "objections": [],
-                    "approach": "Short updates.",
-                    "messages": [],
-                    "confidence": "high",
-                },
-                "person",
-                "Dana",
-                stakeholder_id=person.id,
-            )
 
 
 @pytest.mark.parametrize(
@@ -58,7 +33,8 @@ async def test_moving_on_while_a_draft_runs_keeps_the_stage_you_moved_to(
     with SessionStore.open(db_path) as store:
         session_id = make_session(store, 3)
     if kind is not ItemKind.SEGMENTATION:
-        _place_everyone(db_path, session_id)
+        with SessionStore.open(db_path) as store:
+            place(store, session_id, ["champion", "influencer", "detractor"])
     app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_stage(pilot, session_id, keys=(stage,))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from support.drafting_helpers import use_test_server
-from support.factory import make_session
+from support.factory import make_session, place
 from support.tui_helpers import make_app, open_stage, screen_text, send_preview
 
 from sessions import ItemKind, Origin, SessionStore, Status
@@ -14,30 +14,6 @@ from workshop.tui.dialogs.question import QuestionDialog
 from workshop.tui.dialogs.request_preview import RequestPreviewDialog
 from workshop.tui.screens.workshop_screen import WorkshopScreen
 from workshop.tui.widgets.question_widgets import AnswerArea, QuestionLine, SegmentItem
-
-ASSIGNMENT = {
-    "rationale": "Funds the launch.",
-    "motivations": [],
-    "objections": [],
-    "approach": "Short updates.",
-    "messages": [],
-    "confidence": "high",
-}
-
-
-def place(store: SessionStore, session_id: str, segments: list[str]) -> list[str]:
-    """Put the session's people in segments, as stage 3 would; returns their ids."""
-    people = store.load_session(session_id).stakeholders
-    for person, segment in zip(people, segments, strict=False):
-        store.create_item(
-            session_id,
-            "segmentation",
-            ASSIGNMENT | {"segment": segment},
-            "person",
-            "Dana",
-            stakeholder_id=person.id,
-        )
-    return [p.id for p in people]
 
 
 def guides(db_path, session_id):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 import click
 
 from sessions import Item, ItemKind, SearchHit, SessionRecord, SessionSummary
 from workshop.rules.compare import Change
+from workshop.rules.draft_flags import DraftFlag
 from workshop.service.drafting import Usage
 from workshop.service.facade import WorkshopService
 
@@ -86,8 +88,9 @@ def print_session(record: SessionRecord, service: WorkshopService, usage: Usage)
             click.echo(f"  {kind:<18} {status:<9} {n}")
     else:
         click.echo("\nNo drafts or items yet.")
-    _print_segmentation(record, service)
-    _print_outcomes(record, service)
+    flags = service.method.draft_flags(record)
+    _print_segmentation(record, service, flags)
+    _print_outcomes(record, service, flags)
     if usage.calls:
         cost = f", about ${usage.cost:.4f}" if usage.cost is not None else ""
         click.echo(
@@ -95,26 +98,26 @@ def print_session(record: SessionRecord, service: WorkshopService, usage: Usage)
         )
 
 
-def _print_segmentation(record: SessionRecord, service: WorkshopService) -> None:
+def _print_segmentation(
+    record: SessionRecord, service: WorkshopService, flags: Mapping[str, DraftFlag]
+) -> None:
     items = [i for i in record.items_of(ItemKind.SEGMENTATION) if i.status.value != "rejected"]
     suggestions = service.method.suggestions(record)
     if not items and not suggestions:
         return
     click.echo("\nSegmentation:")
     names = {p.id: p.name for p in record.stakeholders}
-    draft_flags = service.method.draft_flags(record)
     placed = set()
     for item in items:
         placed.add(item.stakeholder_id)
         segment = str(item.body.get("segment", "")).replace("_", " ")
-        flags = _flags(item)
-        line = f"  - {names.get(item.stakeholder_id or '', '?')}: {segment} [{flags}]"
+        line = f"  - {names.get(item.stakeholder_id or '', '?')}: {segment} [{_flags(item)}]"
         suggestion = suggestions.get(item.stakeholder_id or "")
         if suggestion and suggestion.segment_id != item.body.get("segment"):
             rule_segment = suggestion.segment_id.replace("_", " ")
             line += f"\n      rules suggest {rule_segment}: {suggestion.reason}"
-        if item.id in draft_flags:
-            line += f"\n      ⚠ {draft_flags[item.id].message}"
+        if item.id in flags:
+            line += f"\n      ⚠ {flags[item.id].message}"
         click.echo(line)
     for person_id, suggestion in suggestions.items():
         if person_id not in placed:
@@ -124,7 +127,9 @@ def _print_segmentation(record: SessionRecord, service: WorkshopService) -> None
             )
 
 
-def _print_outcomes(record: SessionRecord, service: WorkshopService) -> None:
+def _print_outcomes(
+    record: SessionRecord, service: WorkshopService, flags: Mapping[str, DraftFlag]
+) -> None:
     from workshop.rules.outcome_checks import summarise
 
     items = [i for i in record.items_of(ItemKind.OUTCOME) if i.status.value != "rejected"]
@@ -132,7 +137,7 @@ def _print_outcomes(record: SessionRecord, service: WorkshopService) -> None:
         return
     click.echo("\nOutcomes:")
     for item in items:
-        findings = service.method.outcome_findings(item, record)
+        findings = service.method.outcome_findings(item, flags)
         click.echo(f"  - {_short(str(item.body.get('result', '')), 70)} [{_flags(item)}]")
         click.echo(f"      {summarise(findings)}")
         for finding in findings:

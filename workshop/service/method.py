@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from prompt_library import Playbook, PromptLibrary, Suggestion, load_library
-from sessions import Item, ItemKind, Origin, Segment, SessionRecord, Stakeholder, Status
+from sessions import (
+    Item,
+    ItemKind,
+    Origin,
+    Segment,
+    SessionRecord,
+    Stakeholder,
+    StakeholderInput,
+    Status,
+)
 from workshop.rules import draft_flags
 from workshop.rules.outcome_checks import Finding, check_outcome
 
@@ -45,10 +55,12 @@ class MethodOps:
         found = {p.id: self.suggestion(p) for p in record.stakeholders}
         return {person_id: s for person_id, s in found.items() if s is not None}
 
-    def outcome_findings(self, item: Item, record: SessionRecord | None = None) -> list[Finding]:
-        """The outcome checks; with the session, also a flag on figures nobody gave."""
+    def outcome_findings(
+        self, item: Item, flags: Mapping[str, draft_flags.DraftFlag] | None = None
+    ) -> list[Finding]:
+        """The outcome checks; given the session's `draft_flags`, also figures nobody gave."""
         findings = check_outcome(item.body, self.playbook)
-        flag = self.draft_flags(record).get(item.id) if record is not None else None
+        flag = (flags or {}).get(item.id)
         if flag is not None:
             findings.append(
                 Finding(
@@ -105,10 +117,14 @@ class MethodOps:
 
 
 def _data_texts(record: SessionRecord) -> list[tuple[str, str]]:
-    """(whose, text) for everything the prompts hand the model as data."""
+    """(whose, text) for what people typed into the brief and the register.
+
+    Only the typed fields: ids, positions and timestamps hold digits nobody supplied.
+    """
+    typed = set(StakeholderInput.model_fields)
     texts = [("the brief", _plain(record.session.brief.model_dump(mode="json")))]
     for person in record.stakeholders:
-        texts.append((person.name, _plain(person.model_dump(mode="json"))))
+        texts.append((person.name, _plain(person.model_dump(mode="json", include=typed))))
     return texts
 
 

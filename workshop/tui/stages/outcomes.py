@@ -78,8 +78,9 @@ class OutcomesPane(DraftingPane):
         box = self.query_one("#out-list", VerticalScroll)
         await box.query(OutcomeCard).remove()
         items = self._outcomes(record)
-        findings = self.service.method.outcome_findings
-        cards = [OutcomeCard(item, findings(item, record)) for item in items]
+        method = self.service.method
+        flags = method.draft_flags(record)  # once per drawing, not once per card
+        cards = [OutcomeCard(item, method.outcome_findings(item, flags)) for item in items]
         empty = self.query_one("#out-empty", Static)
         empty.display = not cards
         empty.update(
