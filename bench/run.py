@@ -9,6 +9,7 @@ Needs the test extra installed and tmux (for the start-up benchmark).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,10 +118,22 @@ def write(path: Path, sections, quick: bool) -> None:
             text, limit = target_of.get(name, ("", None))
             mark = verdict(value, limit) if limit is not None else ""
             lines.append(f"| {name} | {value:,.3g} | {text} | {mark} |")
+    kept = real_model_section(path)
+    if kept:  # bench/real_model.py's own run: tens of minutes, so not redone here
+        lines += ["", kept.strip()]
     notes = path.parent / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text(encoding="utf-8").strip()]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def real_model_section(path: Path) -> str:
+    if not path.exists():
+        return ""
+    match = re.search(
+        r"^## Real local model\n.*?(?=^## |\Z)", path.read_text("utf-8"), re.DOTALL | re.M
+    )
+    return match.group(0) if match else ""
 
 
 if __name__ == "__main__":

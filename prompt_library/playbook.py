@@ -61,6 +61,9 @@ class Segment(_Model):
     definition: NonEmpty
     needs: NonEmpty = Field(description="What they need from marketing.")
     approach: NonEmpty = Field(description="How marketing should engage them.")
+    # Short sketches of typical members: small models place people far better when they
+    # can match a person against an example than against a definition alone.
+    examples: list[NonEmpty] = []
 
 
 class Topic(_Model):
@@ -196,8 +199,26 @@ class Playbook(_Model):
             f"- {s.id} ({s.name}): {s.definition}\n"
             f"  Needs from marketing: {s.needs}\n"
             f"  How to engage: {s.approach}"
+            + "".join(f"\n  Typical: {example}" for example in s.examples)
             for s in self.segments
         )
+
+    def attribute_rules_text(self) -> str:
+        """The attribute rules as evidence a reader can weigh, strongest first."""
+        lines = []
+        for rule in self.attribute_rules:
+            when = " and ".join(
+                f"{name} is {' or '.join(values)}"
+                for name in ("influence", "stance", "involvement")
+                if (values := getattr(rule.when, name))
+            )
+            lines.append(f"- when {when}: {rule.segment}. {rule.reason}")
+        return "\n".join(lines) or "(none)"
+
+    def segments_outline(self) -> str:
+        """The segments in a line or two each: for prompts that place many people at once,
+        where a small model does better with less to read."""
+        return "\n".join(f"- {s.id} ({s.name}): {s.definition}" for s in self.segments)
 
     def topics_text(self) -> str:
         return "\n".join(f"- {t.id} ({t.title}): {t.guidance}" for t in self.topics)

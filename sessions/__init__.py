@@ -44,6 +44,7 @@ _WHERE = {
     "Status": "models",
     "StoreError": "errors",
     "body_hash": "bodies",
+    "has_engagement_details": "bodies",
     "connect": "database",
     "default_database_path": "database",
     "schema_version": "database",
@@ -83,6 +84,7 @@ __all__ = [
     "Status",
     "StoreError",
     "body_hash",
+    "has_engagement_details",
     "connect",
     "default_database_path",
     "schema_version",
@@ -109,6 +111,7 @@ if TYPE_CHECKING:  # for type checkers and editors, the eager imports
         PlanEntryBody,
         SegmentationBody,
         body_hash,
+        has_engagement_details,
     )
     from .database import connect, default_database_path, schema_version
     from .errors import (

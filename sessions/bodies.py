@@ -12,9 +12,9 @@ import json
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
-from .models import ItemKind, Label, LabelList, Name, Segment, Text, TextList
+from .models import Influence, ItemKind, Label, LabelList, Name, Segment, Stance, Text, TextList
 
 
 class Body(BaseModel):
@@ -31,6 +31,32 @@ class SegmentationBody(Body):
     approach: Text = Field(description="How marketing should engage them.")
     messages: TextList = Field(description="Key messages for them.")
     confidence: Literal["low", "medium", "high"]
+    # The model's reading of the person where the register records none, so that the
+    # influence map fills before anyone has typed them; the register always wins.
+    influence: Influence | None = Field(
+        default=None, description="Their influence as you judge it, or null."
+    )
+    stance: Stance | None = Field(
+        default=None, description="Their stance towards marketing as you judge it, or null."
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_absent_estimates(self, handler: Any) -> dict[str, Any]:
+        # Bodies stored before the estimates existed must read back unchanged: their
+        # approval hashes are over exactly those keys.
+        data = handler(self)
+        for name in ("influence", "stance"):
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
+
+
+ENGAGEMENT_FIELDS = ("motivations", "objections", "approach", "messages")
+
+
+def has_engagement_details(body: dict[str, Any]) -> bool:
+    """Whether a placement carries how to engage the person, or only where they sit."""
+    return any(body.get(name) for name in ENGAGEMENT_FIELDS)
 
 
 class Question(Body):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 
-from support.drafting_helpers import API_KEY
+from support.drafting_helpers import API_KEY, details_request_of
 from support.factory import make_session
 from support.paths import WORKSHOP
 
 from sessions import ItemKind, SessionStore
+from workshop.drafting.placement import BATCH
 
 
 def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -34,31 +35,35 @@ def test_draft_twenty_stakeholders(llm_server, db_path):
     result = run("--db", str(db_path), "draft", session_id, "segmentation", env=env)
 
     assert result.returncode == 0, result.stderr
-    assert "Drafted 20, failed 0" in result.stderr
-    assert result.stderr.count(": done") == 20
+    # The room is placed a batch a request, then each person's details follow.
+    assert f"Placing 20 people in {20 // BATCH} request(s)" in result.stderr
+    assert "Placed 20, details for 20, failed 0" in result.stderr
+    assert result.stderr.count(": placed → ") == 20 and result.stderr.count(": done") == 20
     with SessionStore.open(db_path) as store:
         record = store.load_session(session_id)
-        assert len(record.items_of(ItemKind.SEGMENTATION)) == 20
-        assert len(store.llm_calls(session_id)) == 20
+        items = record.items_of(ItemKind.SEGMENTATION)
+        assert len(items) == 20 and all(i.body["approach"] for i in items)
+        purposes = sorted(c["purpose"] for c in store.llm_calls(session_id))
+        assert purposes == ["engagement"] * 20 + ["placement"] * (20 // BATCH)
     assert API_KEY.encode() not in b"".join(p.read_bytes() for p in db_path.parent.glob("*.db*"))
 
 
 def test_draft_reports_failures_and_exits_1(llm_server, db_path):
     with SessionStore.open(db_path) as store:
         session_id = make_session(store, 3)
-    llm_server.add_fault("server_error", times=None, match="name: Person 02")
+    llm_server.add_fault("server_error", times=None, match=details_request_of("Person 02"))
     result = run("--db", str(db_path), "draft", session_id, "segmentation", env=llm_server.env())
     assert result.returncode == 1
-    assert "Drafted 2, failed 1" in result.stderr
+    assert "Placed 3, details for 2, failed 1" in result.stderr
     assert "failed: Person 02: 127.0.0.1" in result.stderr
-    assert result.stderr.strip().splitlines()[-1].startswith("workshop: 1 of 3 drafts failed")
+    assert result.stderr.strip().splitlines()[-1].startswith("workshop: 1 of 6 drafts failed")
     assert "with --missing to retry only those" in result.stderr
 
 
 def test_missing_retries_only_what_failed(llm_server, db_path):
     with SessionStore.open(db_path) as store:
         session_id = make_session(store, 3)
-    llm_server.add_fault("server_error", times=None, match="name: Person 02")
+    llm_server.add_fault("server_error", times=None, match=details_request_of("Person 02"))
     args = ("--db", str(db_path), "draft", session_id, "segmentation")
     assert run(*args, env=llm_server.env()).returncode == 1
     llm_server.clear_faults()
@@ -67,11 +72,13 @@ def test_missing_retries_only_what_failed(llm_server, db_path):
     result = run(*args, "--missing", env=llm_server.env())
 
     assert result.returncode == 0, result.stderr
-    assert "Drafting 1 segmentation draft(s)" in result.stderr
+    assert "Drafting the details for 1 person" in result.stderr
+    assert "Placing" not in result.stderr  # everyone is placed already
     assert "Person 02: done" in result.stderr
     assert len(llm_server.requests) == sent + 1  # the two drafted are not sent again
     with SessionStore.open(db_path) as store:
-        assert len(store.load_session(session_id).items_of(ItemKind.SEGMENTATION)) == 3
+        items = store.load_session(session_id).items_of(ItemKind.SEGMENTATION)
+        assert len(items) == 3 and all(i.body["approach"] for i in items)
     again = run(*args, "--missing", env=llm_server.env())
     assert again.returncode == 0
     assert "Every segmentation draft is there; nothing to do." in again.stdout
@@ -159,4 +166,4 @@ def test_show_puts_rule_suggestions_beside_drafts(llm_server, db_path):
     # The test model places everyone as an influencer; the rules disagree about Dana.
     assert "Dana: influencer [draft, model draft]" in shown
     assert "rules suggest detractor" in shown
-    assert "Model calls: 2 (0 failed)" in shown
+    assert "Model calls: 3 (0 failed)" in shown  # one placement, two sets of details

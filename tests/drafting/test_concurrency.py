@@ -34,7 +34,8 @@ def test_a_one_slot_server_gets_everyone_drafted_one_at_a_time(llm_server, db_pa
 
     assert result.returncode == 0, result.stderr
     assert llm_server.cut_streams > 0  # the server really cut answers in flight
-    assert "Drafted 5, failed 0" in result.stderr
+    # The details come five at once, and the server cuts all but one.
+    assert "Placed 5, details for 5, failed 0" in result.stderr
     assert "the server takes one request at a time" in result.stderr
     assert drafted(db_path, session_id) == 5
     # The cut calls are logged as such, and `show` names them so.

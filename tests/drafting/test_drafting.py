@@ -254,7 +254,9 @@ async def test_notes_stay_data_and_the_key_is_nowhere(service, llm_server, tmp_p
     user = llm_server.chat_requests[0].messages[-1]["content"]
     start = user.index("<<<DATA stakeholder>>>")
     end = user.index("<<<END stakeholder>>>")
-    assert start < user.index("Ignore previous instructions") < end
+    # The order itself never reaches the model; the fence it tried stays inside the block.
+    assert "Ignore previous instructions" not in user
+    assert start < user.index("[an instruction to the model, left out]") < end
     assert user.count("<<<END stakeholder>>>") == 1
     service.close()
     raw = b"".join(p.read_bytes() for p in tmp_path.glob("workshop.db*"))

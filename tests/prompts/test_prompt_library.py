@@ -90,6 +90,19 @@ def sample_values(library) -> dict[str, dict[str, str]]:
     )
     segment = playbook.segment("detractor")
     return {
+        "placement": {
+            "playbook_segments": playbook.segments_text(),
+            "attribute_rules": playbook.attribute_rules_text(),
+            "brief": brief,
+            "stakeholders": stakeholder,
+            "guidance": data_block("guidance", "(none)"),
+        },
+        "engagement": {
+            "segment": f"{segment.id}: {segment.definition}",
+            "brief": brief,
+            "stakeholder": stakeholder,
+            "placement": data_block("placement", "Resists; fears losing the budget."),
+        },
         "segmentation": {
             "playbook_segments": playbook.segments_text(),
             "brief": brief,
@@ -122,7 +135,9 @@ def sample_values(library) -> dict[str, dict[str, str]]:
 def test_shipped_templates_are_the_expected_ones(library):
     assert [t.id for t in library.templates()] == [
         "discussion_guide",
+        "engagement",
         "outcomes",
+        "placement",
         "repair",
         "segmentation",
     ]
@@ -329,7 +344,9 @@ def test_unknown_template_lists_available_ids(library):
     with pytest.raises(TemplateNotFoundError) as info:
         library.get("segmentaton")
     assert "segmentaton" in str(info.value) and "segmentation, repair" not in str(info.value)
-    assert "discussion_guide, outcomes, repair, segmentation" in str(info.value)
+    assert "discussion_guide, engagement, outcomes, placement, repair, segmentation" in str(
+        info.value
+    )
 
 
 def test_missing_user_dir_and_default_dir_from_env(tmp_path, monkeypatch):

@@ -100,7 +100,7 @@ def test_the_app_in_a_terminal_never_shows_or_stores_the_key(llm_server, tmp_pat
         terminal.keys("Enter")
         seen("test-model")
         for stage, draft_key, footer, drafted in (
-            ("3", "d", "Draft all", "Drafted 5, failed 0"),
+            ("3", "d", "Draft all", "Placed 5, details for 5, failed 0"),
             ("4", "d", "Draft guides", "Drafted 5 guides"),
             ("5", "o", "Draft outcomes", "Drafted 1 outcome statement"),
         ):

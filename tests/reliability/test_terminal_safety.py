@@ -17,18 +17,19 @@ import unicodedata
 
 import pytest
 from support.command import run_workshop, workshop
-from support.drafting_helpers import use_test_server
+from support.drafting_helpers import use_test_server, with_fields
 from support.factory import make_session
 from support.llm_server import default_responder
 from support.paths import ROOT, WORKSHOP
 from support.terminal import Terminal, terminal_env
-from support.tui_helpers import open_stage, screen_text, wait_for_preview
+from support.tui_helpers import open_stage, screen_text, wait_for, wait_for_preview
 from textual import events
 from textual.widgets import Input, TextArea
 
 from sessions import ItemKind, SessionStore
 from workshop.service.facade import WorkshopService
 from workshop.tui.app import WorkshopApp
+from workshop.tui.dialogs.segmentation import AssignmentDialog
 from workshop.tui.widgets.stakeholder_entry import StakeholderEntry
 
 HOSTILE = "\x1b]0;PWNED\x07\x1b[2J\x07\x08\x08\x1b[31m\x9b1m\x1bP+q\x1b\\"
@@ -37,12 +38,15 @@ HOSTILE = "\x1b]0;PWNED\x07\x1b[2J\x07\x08\x08\x1b[31m\x9b1m\x1bP+q\x1b\\"
 # backspace and C1 controls come through.
 PASTED = "\x07\x08\x08\x9b31m\x9d0;PWNED\x07"
 RATIONALE = f"Owns the budget{HOSTILE} and the plan."
+APPROACH = f"Short{HOSTILE} weekly updates."
 
 
 def hostile_responder(body: dict) -> str:
+    """The default model with escape sequences in what it writes: in each entry of a
+    placement list (the rationale), in an engagement answer (the approach), or in both
+    fields of a whole per-person draft."""
     answer = json.loads(default_responder(body))
-    answer["rationale"] = RATIONALE
-    return json.dumps(answer)
+    return json.dumps(with_fields(answer, {"rationale": RATIONALE, "approach": APPROACH}))
 
 
 def raw_controls(text: str) -> list[str]:
@@ -81,12 +85,19 @@ async def test_the_rendered_screen_carries_no_control_characters(
         assert streamed, "the rationale was seen while it streamed"
         screens.append(screen_text(app))
         assert "Owns the budget and" in screens[-1]  # the stored draft, wrapped on its card
+        await pilot.press("e")  # the focused card's whole draft, engagement details and all
+        assert await wait_for(pilot, lambda: isinstance(app.screen, AssignmentDialog))
+        await pilot.pause()
+        screens.append(screen_text(app))
+        assert "Short weekly updates." in screens[-1]
+        await pilot.press("escape")
     assert "as it will be sent" in screens[0]
     for screen in screens:
         assert raw_controls(screen) == []
     with SessionStore.open(db_path) as check:
         drafts = check.load_session(session_id).items_of(ItemKind.SEGMENTATION)
         assert {d.body["rationale"] for d in drafts} == {"Owns the budget and the plan."}
+        assert {d.body["approach"] for d in drafts} == {"Short weekly updates."}
 
 
 async def test_pasted_escape_sequences_are_dropped_before_they_are_drawn_or_saved(db_path):
@@ -161,11 +172,11 @@ def test_a_real_terminal_is_never_retitled_rung_or_cleared(llm_server, tmp_path)
         end = time.monotonic() + 30
         while time.monotonic() < end:
             seen.append(terminal.screen())
-            if seen[-1].count("and the plan.") >= 3 and "Drafted" in seen[-1]:
+            if seen[-1].count("and the plan.") >= 3 and "Placed 5" in seen[-1]:
                 break
             time.sleep(0.05)
         assert any("… streaming" in s and "Owns the" in s for s in seen), "seen streaming"
-        assert "Drafted 5, failed 0." in seen[-1]
+        assert "Placed 5, details for 5, failed 0." in seen[-1]
 
         terminal.keys("2")
         terminal.wait_for("Name, Role, Team")  # the entry line, focused

@@ -17,6 +17,12 @@ API_KEY = "sk-test-DO-NOT-LEAK-7f3a9c"
 SCHEMA_IN_PROMPT = "Answer with one JSON object that matches this JSON schema:\n"
 
 
+def details_request_of(name: str) -> str:
+    """A fault `match` that only the request for this person's engagement details holds
+    (the placement request names everyone, the details request one person)."""
+    return f"The stakeholder:\n\n<<<DATA stakeholder>>>\nname: {name}\n"
+
+
 def use_test_server(server: LLMServer, tmp_path: Path, monkeypatch, **profile: Any) -> Path:
     """Write a config file with a profile for the server and select it, as a user would."""
     server.api_key = API_KEY
@@ -75,9 +81,21 @@ def run_with_server(db_path: Path, server: LLMServer, *args: str) -> subprocess.
 
 
 def default_responder_with(**fields: Any):
-    """The default model, with these fields of its JSON answer set as given."""
+    """The default model, with these fields of its JSON answer set as given: in each entry
+    of a placement list, else at the top; a field the answer has no place for is left out
+    (the details of a person already placed carry no segment)."""
 
     def respond(body: dict[str, Any]) -> str:
-        return json.dumps(json.loads(default_responder(body)) | fields)
+        return json.dumps(with_fields(json.loads(default_responder(body)), fields))
 
     return respond
+
+
+def with_fields(answer: Any, fields: dict[str, Any]) -> Any:
+    """An answer of the default model with some of its fields set (see above)."""
+    if not isinstance(answer, dict):
+        return answer
+    if isinstance(answer.get("placements"), list):
+        answer["placements"] = [with_fields(entry, fields) for entry in answer["placements"]]
+        return answer
+    return answer | {k: v for k, v in fields.items() if k in answer}

@@ -62,6 +62,7 @@ import argparse
 import contextlib
 import itertools
 import json
+import re
 import select
 import socket
 import sys
@@ -115,21 +116,36 @@ _HOLD_DEFAULT_SECONDS = 120.0
 
 
 def default_responder(body: dict[str, Any]) -> str:
-    """The default model: schema-valid JSON, ``{}`` for JSON mode, else a short text."""
+    """The default model: schema-valid JSON, ``{}`` for JSON mode, else a short text.
+
+    Asked to place a list of people (a schema with ``placements``), it places each person
+    named in the prompt, in the order given, as a model that follows the prompt would.
+    """
     rf = body.get("response_format")
     if isinstance(rf, dict) and rf.get("type") == "json_schema":
         schema = (rf.get("json_schema") or {}).get("schema") or {}
-        return json.dumps(example_from_schema(schema))
+        return json.dumps(_placing_everyone(example_from_schema(schema), body))
     if isinstance(rf, dict) and rf.get("type") == "json_object":
         # llama.cpp's servers constrain decoding to a schema given inside json_object.
         schema = rf.get("schema")
-        return json.dumps(example_from_schema(schema)) if isinstance(schema, dict) else "{}"
+        if not isinstance(schema, dict):
+            return "{}"
+        return json.dumps(_placing_everyone(example_from_schema(schema), body))
     last_user = ""
     for message in body.get("messages") or []:
         if isinstance(message, dict) and message.get("role") == "user":
             last_user = _messages_text({"messages": [message]})
     snippet = " ".join(last_user.split())[:60]
     return f"Test answer from {body.get('model', 'the model')}: {snippet}".rstrip(": ")
+
+
+def _placing_everyone(answer: Any, body: dict[str, Any]) -> Any:
+    if not (isinstance(answer, dict) and isinstance(answer.get("placements"), list)):
+        return answer
+    example = answer["placements"][0] if answer["placements"] else {}
+    names = re.findall(r"^name: (.+)$", _messages_text(body), re.MULTILINE)
+    answer["placements"] = [example | {"name": name.strip()} for name in names]
+    return answer
 
 
 def _cut_half(text: str) -> str:

@@ -11,7 +11,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
-from sessions import SessionStore
+from sessions import SessionStore, has_engagement_details
 from workshop.service.facade import WorkshopService
 from workshop.tui.app import WorkshopApp
 from workshop.tui.screens.workshop_screen import WorkshopScreen
@@ -267,12 +267,21 @@ async def draft_all(app, pilot):
     await send_preview(pilot)
 
 
-async def start_drafting_until(app, pilot, finished: int) -> None:
-    """Draft all and send; return while drafting goes on, once `finished` cards are in."""
+def detailed_cards(app) -> list[str]:
+    """Whose cards show a stored draft with engagement details, not only a placement."""
+    return sorted(
+        c.person.name
+        for c in assignment_cards(app)
+        if c.item is not None and has_engagement_details(c.item.body)
+    )
+
+
+async def start_drafting_until(app, pilot, finished: list[str]) -> None:
+    """Draft all and send; return while drafting goes on, once exactly the people named in
+    `finished` have their whole draft (placement and engagement details) on their cards."""
     await pilot.press("d")
     await wait_for_preview(pilot)
     await pilot.press("enter")
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if sum(1 for c in assignment_cards(app) if c.item) == finished:
-            break
+    assert await wait_for(pilot, lambda: detailed_cards(app) == sorted(finished), tries=200), (
+        detailed_cards(app)
+    )

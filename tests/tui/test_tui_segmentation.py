@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from support.drafting_helpers import use_test_server
+from support.drafting_helpers import details_request_of, use_test_server
 from support.factory import make_session
 from support.tui_helpers import (
     assignment_cards,
     draft_all,
+    notifications,
     open_stage,
     send_preview,
     start_drafting_until,
 )
 
-from sessions import ItemKind, Origin, SessionStore, Status
+from sessions import ItemKind, Origin, SessionStore, Status, has_engagement_details
 from workshop.service.facade import WorkshopService
 from workshop.tui.app import WorkshopApp
 from workshop.tui.screens.workshop_screen import WorkshopScreen
@@ -96,21 +97,28 @@ async def test_a_failed_draft_shows_on_its_card_and_retry_works(
     use_test_server(llm_server, tmp_path, monkeypatch)
     with SessionStore.open(db_path) as store:
         session_id = make_session(store, 3)
+    # The placement request names everyone: a server error on it fails the whole room,
+    # and no one is asked about on their own (the server would fail those the same way).
     llm_server.add_fault("server_error", times=1, match="name: Person 01")
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=(140, 45)) as pilot:
         await open_stage(pilot, session_id, "segmentation")
         await draft_all(app, pilot)
-        failed = [c for c in assignment_cards(app) if c.state.error]
-        assert [c.person.name for c in failed] == ["Person 01"]
-        assert "server error (500)" in str(failed[0].render())
-        assert sum(1 for c in assignment_cards(app) if c.item) == 2
+        cards = assignment_cards(app)
+        assert [c.person.name for c in cards if c.state.error] == [
+            "Person 00",
+            "Person 01",
+            "Person 02",
+        ]
+        assert all("server error (500)" in str(c.render()) for c in cards)
+        assert not any(c.item for c in cards)
+        assert len(llm_server.chat_requests) == 1
 
         # Retry: `d` drafts everyone not yet settled; the server has recovered.
         await draft_all(app, pilot)
-        assert all(c.item for c in assignment_cards(app)) and not any(
-            c.state.error for c in assignment_cards(app)
-        )
+        cards = assignment_cards(app)
+        assert all(c.item and has_engagement_details(c.item.body) for c in cards)
+        assert not any(c.state.error for c in cards)
 
 
 async def test_escape_cancels_a_running_draft_and_keeps_finished_ones(
@@ -119,18 +127,25 @@ async def test_escape_cancels_a_running_draft_and_keeps_finished_ones(
     use_test_server(llm_server, tmp_path, monkeypatch)
     with SessionStore.open(db_path) as store:
         session_id = make_session(store, 2)
-    llm_server.add_fault("timeout", times=None, match="name: Person 01", seconds=30)
+    # The room is placed; Person 01's engagement details then hang.
+    llm_server.add_fault("timeout", times=None, match=details_request_of("Person 01"), seconds=30)
     app = WorkshopApp(WorkshopService.open(db_path), remember=False)
     async with app.run_test(size=(140, 45)) as pilot:
         await open_stage(pilot, session_id, "segmentation")
-        await start_drafting_until(app, pilot, finished=1)
+        await start_drafting_until(app, pilot, finished=["Person 00"])
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, WorkshopScreen)  # Esc cancelled; it did not go home
+        assert "Drafting cancelled; finished drafts are kept." in notifications(app)
+        cards = {c.person.name: " ".join(str(c.render()).split()) for c in assignment_cards(app)}
+        assert "placement only" not in cards["Person 00"]
+        assert "placement only: no engagement details yet" in cards["Person 01"]
     with SessionStore.open(db_path) as check:
         items = check.load_session(session_id).items
-        assert len(items) == 1
+        # Both placements and Person 00's details are kept; Person 01's details never came.
+        assert len(items) == 2
+        assert sorted(has_engagement_details(i.body) for i in items) == [False, True]
         assert {c["status"] for c in check.llm_calls(session_id)} == {"ok", "cancelled"}
 
 

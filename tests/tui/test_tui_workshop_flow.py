@@ -34,7 +34,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from sessions import ItemKind, Origin, SessionStore, Stage, Status
+from sessions import ItemKind, Origin, SessionStore, Stage, Status, has_engagement_details
 from workshop.tui.dialogs.common import PromptDialog
 from workshop.tui.dialogs.outcome import OutcomeDialog
 from workshop.tui.dialogs.plan import CadenceDialog, PlanEntryDialog
@@ -409,6 +409,9 @@ async def test_a_whole_workshop_by_keyboard_with_a_model(
         drafts = items(db_path, session_id, ItemKind.SEGMENTATION)
         assert len(drafts) == 4
         assert all(i.origin is Origin.MODEL and i.status is Status.DRAFT for i in drafts)
+        # Placed with the whole room first, then given their engagement details: a redraft.
+        assert all(has_engagement_details(i.body) and i.version == 2 for i in drafts)
+        assert not any("placement only" in c.render_card().plain for c in board_cards(app))
         assert {i.stakeholder_id for i in drafts} == {
             p.id for p in saved_record(db_path, session_id).stakeholders
         }
@@ -440,7 +443,7 @@ async def test_a_whole_workshop_by_keyboard_with_a_model(
         assert isinstance(app.screen, WorkshopScreen)
         with SessionStore.open(db_path) as store:
             edited = store.get_item(edited_id)
-        assert edited.origin is Origin.EDITED and edited.version == 2
+        assert edited.origin is Origin.EDITED and edited.version == 3  # the draft was 2
         assert edited.body["rationale"].endswith(" Owns the EU budget.")
         assert await wait_for(pilot, lambda: board_settled(app, 4))
 
@@ -488,8 +491,12 @@ async def test_a_whole_workshop_by_keyboard_with_a_model(
         with SessionStore.open(db_path) as store:
             revisions = store.revisions(redraft_id)
             assignments = store.load_session(session_id).items_of(ItemKind.SEGMENTATION)
-        assert revisions[-1].note == "guidance: She is more sceptical than that"
-        assert len(revisions) == 2 and len(assignments) == 4  # redrafted in place
+        assert [r.note for r in revisions] == [
+            "",  # placed with the room
+            "details drafted",
+            "guidance: She is more sceptical than that",
+        ]
+        assert len(assignments) == 4  # redrafted in place
         assert "She is more sceptical than that" in llm_server.chat_requests[-1].messages_text
         assert edited_id in {i.id for i in assignments}  # the person's edit is untouched
 

@@ -7,24 +7,36 @@ from collections.abc import Sequence
 
 import click
 
-from sessions import ItemKind, SessionRecord, Status
+from sessions import ItemKind, Origin, SessionRecord, Status
 from workshop.drafting.config import ModelSettings, no_model_message
 from workshop.drafting.drafter import Drafter, DraftSummary
 from workshop.drafting.engine import DraftJob, Progress
+from workshop.drafting.placing import PLACED
 from workshop.errors import WorkshopError
 from workshop.service.facade import WorkshopService
 
 
-def _progress(event: Progress) -> None:
-    # One line per draft when it ends (and when it needs a repair or is held back for a
-    # server that takes one at a time); chunks and plain queueing would flood a log.
-    told = event.state in ("done", "failed", "cancelled", "repairing")
-    if not told and not (event.state == "queued" and event.message):
-        return
-    line = f"  {event.label}: {event.state}"
-    if event.message:
-        line += f" — {event.message}"
-    click.echo(line, err=True)
+class _Progress:
+    """One line per draft when it ends (and when it needs a repair or is held back for a
+    server that takes one at a time); chunks and plain queueing would flood a log."""
+
+    def __init__(self) -> None:
+        self.last_message = ""
+
+    def __call__(self, event: Progress) -> None:
+        told = event.state in ("done", "failed", "cancelled", "repairing", PLACED)
+        if not told and not (event.state == "queued" and event.message):
+            return
+        if event.state == "queued":
+            if event.message == self.last_message:
+                return  # said once for the whole room, not once a person
+            self.last_message = event.message
+        line = f"  {event.label}: {event.state}"
+        if event.state == PLACED and event.partial:
+            line += f" → {str(event.partial.get('segment', '')).replace('_', ' ')}"
+        if event.message:
+            line += f" — {event.message}"
+        click.echo(line, err=True)
 
 
 async def run_draft(
@@ -35,16 +47,14 @@ async def run_draft(
     guidance: str,
     preview: bool = False,
     missing: bool = False,
+    quick: bool = False,
 ) -> DraftSummary:
     session_id = record.session.id
     item_kind = ItemKind(kind)
     try:
         if item_kind is ItemKind.SEGMENTATION:
-            ids = _stakeholder_ids(record, names)
-            jobs = drafter.segmentation_jobs(
-                session_id, ids, {i: guidance for i in ids or [s.id for s in record.stakeholders]}
-            )
-        elif item_kind is ItemKind.DISCUSSION_GUIDE:
+            return await _run_placement(drafter, record, names, guidance, preview, missing, quick)
+        if item_kind is ItemKind.DISCUSSION_GUIDE:
             ids = _stakeholder_ids(record, names)
             jobs = (
                 [job for i in ids for job in drafter.question_jobs(session_id, stakeholder_id=i)]
@@ -67,18 +77,90 @@ async def run_draft(
             f"{drafter.settings.model} at {drafter.settings.endpoint_host}…",
             err=True,
         )
-        summary = await drafter.run(item_kind, jobs, _progress)
+        summary = await drafter.run(item_kind, jobs, _Progress())
     finally:
         await drafter.aclose()
+    _report(summary, f"Drafted {len(summary.drafted)}")
+    return summary
+
+
+async def _run_placement(
+    drafter: Drafter,
+    record: SessionRecord,
+    names: Sequence[str],
+    guidance: str,
+    preview: bool,
+    missing: bool,
+    quick: bool,
+) -> DraftSummary:
+    """Place the room in one request or a few, then draft each person's details."""
+    from workshop.drafting.placing import needing_details
+
+    session_id = record.session.id
+    ids = _stakeholder_ids(record, names) or _unsettled(record, missing)
+    settled = len(record.stakeholders) - len(ids) if not names and not missing else 0
+    if settled:
+        click.echo(
+            f"{settled} placement(s) approved or edited by people are left as they are.",
+            err=True,
+        )
+    if preview:
+        jobs = drafter.placement_jobs(session_id, ids, guidance) if ids else []
+        click.echo(json.dumps([drafter.preview(j) for j in jobs], indent=2, ensure_ascii=False))
+        return DraftSummary()
+    to_detail = [] if quick else needing_details(record, None)
+    if not ids and not to_detail:
+        click.echo("Every segmentation draft is there; nothing to do.")
+        return DraftSummary()
+    model = f"{drafter.settings.model} at {drafter.settings.endpoint_host}"
+    progress = _Progress()
+    if ids:
+        jobs = drafter.placement_jobs(session_id, ids, guidance)
+        click.echo(f"Placing {_people(len(ids))} in {len(jobs)} request(s) with {model}…", err=True)
+        summary = await drafter.place(jobs, progress, details=not quick)
+    else:
+        summary = DraftSummary()
+    if not quick:
+        # Those placed earlier without their details (an earlier --quick, a cut round).
+        done = {i.stakeholder_id for i in summary.detailed}
+        earlier = [i.stakeholder_id or "" for i in to_detail if i.stakeholder_id not in done]
+        if earlier:
+            click.echo(f"Drafting the details for {_people(len(earlier))} with {model}…", err=True)
+            summary.merge(await drafter.add_details(session_id, earlier, progress))
+    details = "" if quick else f", details for {len(summary.detailed)}"
+    _report(summary, f"Placed {len(summary.drafted)}{details}")
+    if quick and summary.drafted:
+        click.echo(
+            "The engagement details come next: run the same command with --missing "
+            "(without --quick) to draft them.",
+            err=True,
+        )
+    return summary
+
+
+def _people(n: int) -> str:
+    return f"{n} person" if n == 1 else f"{n} people"
+
+
+def _unsettled(record: SessionRecord, missing: bool) -> list[str]:
+    """Whom to place: everyone no person has decided on; with `missing`, who has nothing."""
+    current = [i for i in record.items_of(ItemKind.SEGMENTATION) if i.status is not Status.REJECTED]
+    if missing:
+        have = {i.stakeholder_id for i in current}
+    else:
+        have = {
+            i.stakeholder_id
+            for i in current
+            if i.status is Status.APPROVED or i.origin is not Origin.MODEL
+        }
+    return [p.id for p in record.stakeholders if p.id not in have]
+
+
+def _report(summary: DraftSummary, done: str) -> None:
     cost = f", about ${summary.cost:.4f}" if summary.cost is not None else ""
-    click.echo(
-        f"Drafted {len(summary.drafted)}, failed {len(summary.failed)}; tokens "
-        f"{summary.tokens()}{cost}.",
-        err=True,
-    )
+    click.echo(f"{done}, failed {len(summary.failed)}; tokens {summary.tokens()}{cost}.", err=True)
     for label, message in summary.failed:
         click.echo(f"  failed: {label}: {message}", err=True)
-    return summary
 
 
 def without_a_draft(record: SessionRecord, kind: ItemKind, jobs: list[DraftJob]) -> list[DraftJob]:

@@ -175,11 +175,28 @@ DRAFT_KINDS = {
 @click.option(
     "--missing", is_flag=True, help="Only what has no draft yet (after some drafts failed)."
 )
+@click.option("--quick", is_flag=True, help="Segmentation: only place people; details come later.")
 @click.pass_context
 def draft(
-    ctx, session_id, what, profile, model, base_url, names, guidance, pseudonymise, preview, missing
+    ctx,
+    session_id,
+    what,
+    profile,
+    model,
+    base_url,
+    names,
+    guidance,
+    pseudonymise,
+    preview,
+    missing,
+    quick,
 ) -> None:
-    """Draft segmentations, discussion questions or outcomes with the model."""
+    """Draft segmentations, discussion questions or outcomes with the model.
+
+    Segmentation places the whole room in one request or a few (segment, rationale,
+    confidence), then drafts each person's engagement details; --quick stops after the
+    placing.
+    """
     import asyncio
 
     from workshop.cli.drafting import run_draft
@@ -189,12 +206,20 @@ def draft(
     record = service.sessions.load(session_id)
     summary = asyncio.run(
         run_draft(
-            drafter, record, DRAFT_KINDS[what], names, guidance, preview=preview, missing=missing
+            drafter,
+            record,
+            DRAFT_KINDS[what],
+            names,
+            guidance,
+            preview=preview,
+            missing=missing,
+            quick=quick,
         )
     )
     if summary.failed:
+        asked = len(summary.failed) + len(summary.drafted) + len(summary.detailed)
         raise UserFacingError(
-            f"{len(summary.failed)} of {len(summary.failed) + len(summary.drafted)} drafts failed; "
+            f"{len(summary.failed)} of {asked} drafts failed; "
             "run the same command with --missing to retry only those."
         )
 

@@ -7,7 +7,14 @@ from collections.abc import Mapping
 
 import click
 
-from sessions import Item, ItemKind, SearchHit, SessionRecord, SessionSummary
+from sessions import (
+    Item,
+    ItemKind,
+    SearchHit,
+    SessionRecord,
+    SessionSummary,
+    has_engagement_details,
+)
 from workshop.rules.compare import Change
 from workshop.rules.draft_flags import DraftFlag
 from workshop.service.drafting import Usage
@@ -112,6 +119,8 @@ def _print_segmentation(
         placed.add(item.stakeholder_id)
         segment = str(item.body.get("segment", "")).replace("_", " ")
         line = f"  - {names.get(item.stakeholder_id or '', '?')}: {segment} [{_flags(item)}]"
+        if not has_engagement_details(item.body):
+            line += " · placement only"
         suggestion = suggestions.get(item.stakeholder_id or "")
         if suggestion and suggestion.segment_id != item.body.get("segment"):
             rule_segment = suggestion.segment_id.replace("_", " ")

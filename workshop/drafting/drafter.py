@@ -7,7 +7,6 @@ store's redraft replaces only untouched model drafts and puts anything else besi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from prompt_library import PromptLibrary, load_library
 from sessions import Item, ItemKind, Origin, Segment, SessionRecord, SessionStore, Status
@@ -15,35 +14,9 @@ from workshop.drafting.capabilities import Capabilities
 from workshop.drafting.config import ModelSettings
 from workshop.drafting.engine import DraftingEngine, DraftJob, DraftResult, ProgressCallback
 from workshop.drafting.jobs import JobBuilder, OutcomesDraft
-from workshop.drafting.tokens import counted_note
+from workshop.drafting.placement import BATCH
+from workshop.drafting.summary import DraftSummary
 from workshop.errors import WorkshopError
-
-
-@dataclass
-class DraftSummary:
-    """What a round of drafting did, for the CLI's last line and the TUI's status bar."""
-
-    drafted: list[Item] = field(default_factory=list)
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (label, message)
-    tokens_in: int = 0
-    tokens_out: int = 0
-    calls: int = 0
-    counted: int = 0
-    cost: float | None = None
-
-    def tokens(self) -> str:
-        """'1,234 in, 56 out', with a word when the app counted them itself."""
-        return f"{self.tokens_in:,} in, {self.tokens_out:,} out" + counted_note(
-            self.counted, self.calls
-        )
-
-    def add_usage(self, result: DraftResult) -> None:
-        self.tokens_in += result.tokens_in
-        self.tokens_out += result.tokens_out
-        self.calls += result.calls
-        self.counted += result.counted
-        if result.cost is not None:
-            self.cost = (self.cost or 0.0) + result.cost
 
 
 class Drafter:
@@ -97,6 +70,21 @@ class Drafter:
         guidance = guidance or {}
         return [builder.segmentation(p, guidance.get(p.id, "")) for p in people]
 
+    def placement_jobs(
+        self, session_id: str, stakeholder_ids: Sequence[str] | None = None, guidance: str = ""
+    ) -> list[DraftJob]:
+        """The quick pass: requests that place these people (everyone by default) at once."""
+        record = self.store.load_session(session_id)
+        people = [p for p in record.stakeholders if not stakeholder_ids or p.id in stakeholder_ids]
+        if not people:
+            raise WorkshopError("There are no stakeholders to draft for; add some first.")
+        builder = self.builder(record)
+        return [
+            job
+            for start in range(0, len(people), BATCH)
+            for job in builder.placement(people[start : start + BATCH], guidance)
+        ]
+
     def question_jobs(
         self,
         session_id: str,
@@ -143,6 +131,106 @@ class Drafter:
             summary.drafted.extend(self._store(kind, result, existing))
 
         await self.engine.draft_all(jobs, on_progress, keep)
+        return summary
+
+    async def place(
+        self,
+        jobs: Sequence[DraftJob],
+        on_progress: ProgressCallback | None = None,
+        details: bool = True,
+    ) -> DraftSummary:
+        """Place the room quickly, then (unless told not to) draft each person's details.
+
+        Whoever the placement requests could not place gets a whole draft of their own.
+        """
+        from workshop.drafting.placing import RoomPlacement
+
+        summary = DraftSummary()
+        if not jobs:
+            return summary
+        placing = RoomPlacement(
+            self.store, self.engine, self.builder, self.author, summary, on_progress
+        )
+        missing = await placing.run(jobs)
+        session_id = jobs[0].session_id or ""
+        names = {p.id: p.name for p in placing.people.values()}
+        for person_id, error in placing.errors.items():
+            summary.failed.append((names[person_id], error.message))
+        missing = [i for i in missing if i not in placing.errors]
+        if missing:
+            whole = self.segmentation_jobs(session_id, missing)
+            summary.merge(await self.run(ItemKind.SEGMENTATION, whole, on_progress))
+        if details:
+            people = [i for job in jobs for i in job.group]
+            summary.merge(await self.add_details(session_id, people, on_progress))
+        return summary
+
+    def details_jobs(
+        self, session_id: str, stakeholder_ids: Sequence[str] | None = None
+    ) -> list[DraftJob]:
+        """One engagement job for each placement draft that lacks the details."""
+        from workshop.drafting.placing import needing_details
+
+        record = self.store.load_session(session_id)
+        people = {p.id: p for p in record.stakeholders}
+        builder = self.builder(record)
+        # By segment: one after another, the requests share the longest prompt prefix, which
+        # a local server keeps from the last request instead of reading it again.
+        found = needing_details(record, stakeholder_ids)
+        found.sort(key=lambda i: str(i.body.get("segment")))
+        return [builder.engagement(people[i.stakeholder_id or ""], i) for i in found]
+
+    async def add_details(
+        self,
+        session_id: str,
+        stakeholder_ids: Sequence[str] | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> DraftSummary:
+        """Motivations, objections, approach and messages for placements that lack them."""
+        return await self.detail(self.details_jobs(session_id, stakeholder_ids), on_progress)
+
+    async def detail(
+        self, jobs: Sequence[DraftJob], on_progress: ProgressCallback | None = None
+    ) -> DraftSummary:
+        """Run engagement jobs; each answer is merged into the person's placement draft."""
+        from workshop.drafting.placing import needing_details
+
+        summary = DraftSummary()
+        if not jobs:
+            return summary
+        record = self.store.load_session(jobs[0].session_id or "")
+        ids = [j.stakeholder_id or "" for j in jobs]
+        placements = {i.stakeholder_id: i for i in needing_details(record, ids)}
+
+        def keep(result: DraftResult) -> None:
+            summary.add_usage(result)
+            placement = placements.get(result.job.stakeholder_id)
+            if result.error is not None or result.answer is None:
+                message = result.error.message if result.error else "No answer."
+                summary.failed.append((result.job.label, message))
+                return
+            if placement is None:  # a person approved or edited it since: theirs stands
+                return
+            body = placement.body | result.answer.model_dump(mode="json")
+            item = self.store.redraft_item(placement.id, body, result.call_id, "details drafted")
+            summary.detailed.append(item)
+
+        await self.engine.draft_all(jobs, on_progress, keep)
+        return summary
+
+    async def complete(
+        self,
+        session_id: str,
+        stakeholder_ids: Sequence[str],
+        jobs: Sequence[DraftJob],
+        on_progress: ProgressCallback | None = None,
+    ) -> DraftSummary:
+        """Run placement jobs for who has nothing yet, then the details everyone lacks."""
+        summary = await self.place(jobs, on_progress) if jobs else DraftSummary()
+        done = {i.stakeholder_id for i in summary.detailed}
+        rest = [i for i in stakeholder_ids if i not in done]
+        if rest:
+            summary.merge(await self.add_details(session_id, rest, on_progress))
         return summary
 
     def _existing(self, kind: ItemKind, jobs: Sequence[DraftJob]) -> list[Item]:

@@ -77,6 +77,9 @@ class DraftJob:
     notes: list[str] = field(default_factory=list)
     # The longest answer this kind needs: a weak model's runaway answer stops here.
     max_tokens: int | None = None
+    group: tuple[str, ...] = ()  # the stakeholders a job for several people places
+    # A repair resends the whole answer: not worth it where the parts are asked again.
+    repair: bool = True
 
 
 @dataclass
@@ -241,6 +244,7 @@ class DraftingEngine:
         try:
             result.answer, result.call_id = await self._draft(job, result, on_progress)
         except DraftError as error:
+            result.call_id = error.call_id
             if (
                 slots
                 and slots.adaptive
@@ -283,6 +287,8 @@ class DraftingEngine:
         if reply.answer is not None:
             return reply.answer, reply.call_id
         problem = reply.problem or MalformedJSONFault(f"No answer for {job.label}.")
+        if not job.repair:
+            raise problem
         # One repair: the model sees its own answer and what was wrong with it.
         _report(on_progress, job, "repairing", message=f"{problem.message} Asking for a fix.")
         repair = self.library.get("repair").render(
@@ -295,7 +301,9 @@ class DraftingEngine:
             return second.answer, second.call_id
         again = second.problem or problem
         same = " (the model sent the same answer again)" if second.content == reply.content else ""
-        raise type(again)(f"{again.message} A request to fix it did not help{same}.")
+        failure = type(again)(f"{again.message} A request to fix it did not help{same}.")
+        failure.call_id = again.call_id
+        raise failure
 
     async def _send_with_fallback(
         self,
@@ -461,7 +469,10 @@ class DraftingEngine:
         call.response = response
         call.status = error.kind if error else "ok"
         call.error = error.message if error else ""
-        return self.record_call(call)
+        call_id = self.record_call(call)
+        if error is not None:
+            error.call_id = call_id  # what a cut answer already gave can still be traced to it
+        return call_id
 
     def _answer(self, job: DraftJob, text: str) -> BaseModel:
         try:

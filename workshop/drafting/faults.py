@@ -21,6 +21,7 @@ class DraftError(WorkshopError):
         super().__init__(message)
         self.message = message
         self.detail = ""  # the endpoint's own words, where it gave any
+        self.call_id: str | None = None  # the logged call that failed, once it is logged
 
 
 class NoModelError(DraftError):

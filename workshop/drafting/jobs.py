@@ -21,8 +21,15 @@ from sessions import (
     Status,
 )
 from workshop.drafting.engine import DraftJob
+from workshop.drafting.placement import (
+    DETAIL_TOKENS,
+    TOKENS_PER_ENTRY,
+    EngagementDetails,
+    PlacementsDraft,
+)
 from workshop.drafting.pseudonyms import Pseudonyms
 from workshop.drafting.tokens import TokenCounter
+from workshop.rules.draft_flags import without_instructions
 
 # The longest answer each kind needs, with room to spare: a full engagement plan for one
 # person is about 400 tokens, a discussion guide 600, five outcome statements 1,100.
@@ -65,9 +72,11 @@ class JobBuilder:
             "state of marketing today": s.marketing_today,
             "known challenges": s.challenges,
         }
-        return data_block("brief", self.names.hide(format_fields(fields)))
+        return data_block("brief", self.names.hide(without_instructions(format_fields(fields))))
 
-    def person(self, person: Stakeholder, notes: str | None = None) -> str:
+    def person(self, person: Stakeholder, notes: str | None = None, compact: bool = False) -> str:
+        """One person's data block; `compact` leaves out what the register does not record
+        (a small model placing a room copies "(not given)" lines into its answers)."""
         fields = {
             "name": self.names.name(person.name),
             "role": person.role,
@@ -75,8 +84,10 @@ class JobBuilder:
             "influence": person.influence.value if person.influence else "",
             "stance towards marketing": person.stance.value if person.stance else "",
             "involvement": person.involvement.value if person.involvement else "",
-            "notes": person.notes if notes is None else notes,
+            "notes": without_instructions(person.notes if notes is None else notes),
         }
+        if compact:
+            fields = {name: value for name, value in fields.items() if value}
         return data_block("stakeholder", self.names.hide(format_fields(fields)))
 
     def _job(
@@ -114,6 +125,49 @@ class JobBuilder:
         job.guidance = guidance
         self._fit_notes(job, person)
         return job
+
+    def placement(self, people: list[Stakeholder], guidance: str = "") -> list[DraftJob]:
+        """Requests that place these people together: one, or more if one would not fit."""
+        variables = {
+            "playbook_segments": self.playbook.segments_outline(),
+            "attribute_rules": self.playbook.attribute_rules_text(),
+            "brief": self.brief(),
+            "stakeholders": "\n\n".join(self.person(p, compact=True) for p in people),
+            "guidance": data_block("guidance", self.names.hide(guidance or "(none)")),
+        }
+        label = people[0].name if len(people) == 1 else f"placing {len(people)} people"
+        job = self._job(f"placement:{people[0].id}", label, "placement", variables, PlacementsDraft)
+        job.group = tuple(p.id for p in people)
+        job.max_tokens = 100 + TOKENS_PER_ENTRY * len(people)
+        job.repair = False  # whoever the answer missed is asked again on their own
+        job.guidance = guidance
+        if len(people) > 1 and not self._fits(job):
+            half = len(people) // 2
+            return self.placement(people[:half], guidance) + self.placement(people[half:], guidance)
+        return [job]
+
+    def engagement(self, person: Stakeholder, placement: Item) -> DraftJob:
+        """How to engage someone already placed: the rest of their segmentation draft."""
+        definition = self.playbook.segment(str(placement.body.get("segment")))
+        variables = {
+            "segment": f"{definition.id} ({definition.name}): {definition.definition}\n"
+            f"Needs from marketing: {definition.needs}\nHow to engage: {definition.approach}",
+            "brief": self.brief(),
+            "stakeholder": self.person(person),
+            "placement": data_block(
+                "placement", self.names.hide(str(placement.body.get("rationale") or "(none)"))
+            ),
+        }
+        job = self._job(person.id, person.name, "engagement", variables, EngagementDetails, person)
+        job.max_tokens = DETAIL_TOKENS
+        return job
+
+    def _fits(self, job: DraftJob) -> bool:
+        if self.counter is None or self.prompt_budget is None:
+            return True
+        return self.counter.count_messages(job.template.render(**job.variables)) <= (
+            self.prompt_budget
+        )
 
     def _fit_notes(self, job: DraftJob, person: Stakeholder) -> None:
         """Shorten this person's notes if the whole prompt would not fit the budget."""
@@ -186,7 +240,9 @@ class JobBuilder:
         variables = {
             "brief": self.brief(),
             "priorities": data_block("priorities", self.names.hide(priorities)),
-            "answers": data_block("answers", self.names.hide(self.answers_text())),
+            "answers": data_block(
+                "answers", self.names.hide(without_instructions(self.answers_text()))
+            ),
             "outcome_rules": self.playbook.outcome_rules_text(),
         }
         return self._job("outcomes", "outcome statements", "outcomes", variables, OutcomesDraft)

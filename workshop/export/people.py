@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import math
 
-from sessions import Item, ItemKind, Stakeholder, Status
+from sessions import (
+    Influence,
+    Item,
+    ItemKind,
+    Stakeholder,
+    Stance,
+    Status,
+    has_engagement_details,
+)
 from workshop.export.sections import DRAFT_HEADING, flag_note, left_out_note, mark, text_of
 from workshop.export.text import bullets, cell, inline, labelled, list_item, mermaid_label, table
 from workshop.export.view import ExportView
+from workshop.rules.positions import Position, position
 
 PEOPLE_HEADERS = ["Name", "Role", "Team", "Influence", "Stance", "Involvement"]
 # Where each recorded stance and influence sits on the map (x: support, y: influence).
@@ -28,14 +37,21 @@ def stakeholder_map(view: ExportView) -> list[str]:
     parts = ["## Stakeholder map"]
     if not view.people:
         return parts + ["No stakeholders yet."]
-    on_map = [p for p in view.people if p.influence and p.stance]
-    off_map = [p for p in view.people if not (p.influence and p.stance)]
+    spots = {p.id: _position(view, p) for p in view.people}
+    on_map = [p for p in view.people if spots[p.id].on_map]
+    off_map = [p for p in view.people if not spots[p.id].on_map]
     if on_map:
-        parts.append(
+        text = (
             "Each person's influence against their support for marketing, as recorded in "
             "the stakeholder register."
         )
-        parts.append(quadrant_chart(on_map))
+        if any(spots[p.id].estimated for p in on_map):
+            text += (
+                " Where the register records neither, the position marked (est.) is the "
+                "model's estimate in their placement draft."
+            )
+        parts.append(text)
+        parts.append(quadrant_chart([(p, spots[p.id]) for p in on_map]))
     else:
         parts.append("*No one has both influence and stance recorded, so there is no map yet.*")
     if off_map and on_map:
@@ -64,25 +80,37 @@ def _people_table(view: ExportView, people: list[Stakeholder]) -> str:
     rows = []
     for p in people:
         item = view.assignment.get(p.id)
+        spot = _position(view, p)
         rows.append(
             [
                 cell(p.name) + (mark(item) if item else ""),
                 cell(p.role),
                 cell(p.team),
-                cell(p.influence.value if p.influence else ""),
-                cell(p.stance.value if p.stance else ""),
+                _attribute(spot.influence, p.influence),
+                _attribute(spot.stance, p.stance),
                 cell(p.involvement.value if p.involvement else ""),
             ]
         )
     return table(PEOPLE_HEADERS, rows)
 
 
-def quadrant_chart(people: list[Stakeholder]) -> str:
+def _position(view: ExportView, person: Stakeholder) -> Position:
+    item = view.assignment.get(person.id)
+    return position(person, item.body if item else None)
+
+
+def _attribute(shown: Influence | Stance | None, recorded: Influence | Stance | None) -> str:
+    if shown is None:
+        return ""
+    return cell(shown.value) + ("" if recorded is not None else " (est.)")
+
+
+def quadrant_chart(people: list[tuple[Stakeholder, Position]]) -> str:
     """A Mermaid quadrant chart; people sharing a cell are spread on a small grid."""
     cells: dict[tuple[str, str], list[Stakeholder]] = {}
-    for person in people:
-        assert person.influence and person.stance
-        cells.setdefault((person.stance.value, person.influence.value), []).append(person)
+    for person, spot in people:
+        assert spot.influence and spot.stance
+        cells.setdefault((spot.stance.value, spot.influence.value), []).append(person)
     lines = [
         "```mermaid",
         "quadrantChart",
@@ -98,9 +126,11 @@ def quadrant_chart(people: list[Stakeholder]) -> str:
     for (stance, influence), group in cells.items():
         for person, (dx, dy) in zip(group, _spread(len(group)), strict=True):
             points[person.id] = (SUPPORT_X[stance] + dx, INFLUENCE_Y[influence] + dy)
-    for n, person in enumerate(people, 1):
+    for n, (person, spot) in enumerate(people, 1):
         x, y = points[person.id]
         label = mermaid_label(person.name, fallback=f"Stakeholder {n}")
+        if spot.estimated:
+            label += " (est.)"
         lines.append(f'    "{label}": [{_coordinate(x)}, {_coordinate(y)}]')
     lines.append("```")
     return "\n".join(lines)
@@ -164,6 +194,8 @@ def _engagement(view: ExportView, item: Item, person: Stakeholder) -> list[str]:
     messages = [str(v) for v in body.get("messages") or []]
     if any(v.strip() for v in messages):
         parts += ["**Key messages:**", bullets(messages)]
+    if not has_engagement_details(body):
+        parts.append("*Placed only: how to engage them is not drafted yet.*")
     if body.get("confidence"):
         parts.append(f"**Confidence in this placement:** {inline(text_of(body['confidence']))}")
     return [p for p in parts if p]

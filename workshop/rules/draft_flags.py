@@ -59,15 +59,40 @@ class Instruction:
         return bool(word) and re.search(pattern, self.sentence, re.I) is not None
 
 
+LEFT_OUT = "[an instruction to the model, left out]"
+_STOPS = (".", "\n", "!", "?")
+
+
+def _instruction_span(text: str, start: int = 0) -> tuple[int, int] | None:
+    """Where the sentence holding the next instruction-like phrase begins and ends."""
+    match = _INSTRUCTION.search(text, start)
+    if match is None:
+        return None
+    begin = max(start, max(text.rfind(stop, 0, match.start()) for stop in _STOPS) + 1)
+    ends = [i for i in (text.find(stop, match.end()) for stop in _STOPS) if i >= 0]
+    return begin, min(ends, default=len(text))
+
+
 def instruction_in(text: str) -> str | None:
     """The sentence holding the first instruction-like phrase; None when there is none."""
     text = text or ""
-    match = _INSTRUCTION.search(text)
-    if match is None:
-        return None
-    start = max(text.rfind(stop, 0, match.start()) for stop in (".", "\n", "!", "?")) + 1
-    ends = [i for i in (text.find(stop, match.end()) for stop in (".", "\n", "!", "?")) if i >= 0]
-    return " ".join(text[start : min(ends, default=len(text))].split())
+    span = _instruction_span(text)
+    return " ".join(text[span[0] : span[1]].split()) if span else None
+
+
+def without_instructions(text: str) -> str:
+    """The text with each sentence that gives the model an order replaced by a marker.
+
+    Telling a small model to ignore such orders is not enough (it obeys them), so the
+    prompts never carry them; the flag on the draft still says the notes held one.
+    """
+    out, start = [], 0
+    while (span := _instruction_span(text, start)) is not None:
+        begin, end = span
+        out.append(text[start:begin] + (" " if begin and not text[begin - 1].isspace() else ""))
+        out.append(LEFT_OUT)
+        start = end + 1 if end < len(text) and text[end] in ".!?" else end
+    return "".join(out) + text[start:]
 
 
 def instructions_in(texts: Iterable[tuple[str, str]]) -> list[Instruction]:

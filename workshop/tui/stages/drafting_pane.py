@@ -7,14 +7,14 @@ The slow parts of starting (tiktoken's encoding, the prompt library) load in a t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from textual.message import Message
 from textual.worker import Worker
 
 from sessions import ItemKind
 from workshop.drafting.drafter import Drafter, DraftSummary
-from workshop.drafting.engine import DraftJob, Progress
+from workshop.drafting.engine import DraftJob, Progress, ProgressCallback
 from workshop.errors import WorkshopError
 from workshop.tui.dialogs.request_preview import RequestPreviewDialog
 from workshop.tui.stages.base import StagePane
@@ -46,6 +46,8 @@ class DraftDone(Message):
 
 
 JobFactory = Callable[[Drafter], list[DraftJob]]
+# How a round runs its jobs: by default, `Drafter.run` for the pane's kind.
+Runner = Callable[[Drafter, list[DraftJob], ProgressCallback], Awaitable[DraftSummary]]
 
 
 class DraftingPane(StagePane):
@@ -59,12 +61,14 @@ class DraftingPane(StagePane):
             w.is_running for w in self.workers if w.group == DRAFTING_GROUP and w.node is self
         )
 
-    def start_drafting(self, kind: ItemKind, make_jobs: JobFactory) -> Worker | None:
+    def start_drafting(
+        self, kind: ItemKind, make_jobs: JobFactory, runner: Runner | None = None
+    ) -> Worker | None:
         if self.drafting:
             self.notify("A draft is already running; Esc cancels it.", severity="warning")
             return None
         return self.run_worker(
-            self._drafting_round(kind, make_jobs),
+            self._drafting_round(kind, make_jobs, runner),
             group=DRAFTING_GROUP,
             exclusive=True,
             exit_on_error=False,
@@ -85,7 +89,9 @@ class DraftingPane(StagePane):
         self.workers.cancel_group(self, DRAFTING_GROUP)
         return True
 
-    async def _drafting_round(self, kind: ItemKind, make_jobs: JobFactory) -> None:
+    async def _drafting_round(
+        self, kind: ItemKind, make_jobs: JobFactory, runner: Runner | None
+    ) -> None:
         try:
             drafter = await asyncio.to_thread(
                 self.service.drafting.drafter, pseudonymise=self.pseudonymise
@@ -119,7 +125,14 @@ class DraftingPane(StagePane):
             self.pseudonymise = labels
             drafter.pseudonymise = labels
             jobs = make_jobs(drafter)
-            summary = await drafter.run(kind, jobs, lambda p: self.post_message(DraftProgress(p)))
+
+            def told(progress: Progress) -> None:
+                self.post_message(DraftProgress(progress))
+
+            if runner is None:
+                summary = await drafter.run(kind, jobs, told)
+            else:
+                summary = await runner(drafter, jobs, told)
             self.post_message(DraftDone(kind, summary))
         except asyncio.CancelledError:
             self.post_message(DraftDone(kind, None, cancelled=True))

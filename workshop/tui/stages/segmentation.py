@@ -9,7 +9,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import ContentSwitcher, Label, Static
 
 from sessions import Item, ItemKind, SessionRecord, Status, StoreError
+from workshop.drafting.placing import FOUND, PLACED, needing_details
 from workshop.errors import WorkshopError
+from workshop.rules.positions import position
 from workshop.tui.dialogs.common import PromptDialog
 from workshop.tui.dialogs.segmentation import AssignmentDialog, MoveDialog
 from workshop.tui.stages.base import Saved, SessionChanged
@@ -132,7 +134,7 @@ class SegmentationPane(DraftingPane):
             if person.id not in placed:
                 state = self._state(person.id, suggestions, None)
                 state.flag = ""
-                columns[UNPLACED].append(self._card(person, None, state))
+                columns[_provisional_column(state, columns)].append(self._card(person, None, state))
         for segment, cards in columns.items():
             column = self.query_one(f"#col-{segment}", VerticalScroll)
             title = "Not yet placed" if segment == UNPLACED else self.segment_names[segment]
@@ -175,22 +177,33 @@ class SegmentationPane(DraftingPane):
         return self.display and self.parent is not None and self.parent.display
 
     def _draw_map(self, record: SessionRecord) -> None:
-        segment_of = {
-            i.stakeholder_id or "": str(i.body.get("segment"))
+        # Approved last, so that an approved assignment wins over a newer draft.
+        current = {
+            i.stakeholder_id or "": i
             for i in sorted(self._current_items(record), key=lambda i: i.status is Status.APPROVED)
         }
-        self.query_one(InfluenceMap).show(record.stakeholders, segment_of, self.segment_names)
+        segment_of = {person: str(i.body.get("segment")) for person, i in current.items()}
+        positions = {
+            p.id: position(p, current[p.id].body if p.id in current else None)
+            for p in record.stakeholders
+        }
+        self.query_one(InfluenceMap).show(
+            record.stakeholders, segment_of, self.segment_names, positions
+        )
 
     def _show_progress(self, record: SessionRecord | None = None) -> None:
         line = self.query_one("#seg-progress", Static)
         if self.states:
+            states = self.states.values()
             total = len(self.states)
-            done = sum(1 for s in self.states.values() if s.drafting == "done")
-            failed = sum(1 for s in self.states.values() if s.error)
+            done = sum(1 for s in states if s.drafting == "done")
+            failed = sum(1 for s in states if s.error)
+            placed = sum(1 for s in states if s.placed)
             running = total - done - failed
+            placing = f"{placed} of {total} placed, " if placed else ""
             line.update(
-                f"Drafting: {done} of {total} done, {failed} failed, {running} under way"
-                + ("  ·  Esc cancels" if self.drafting else "")
+                f"Drafting: {placing}{done} of {total} done, {failed} failed, "
+                f"{running} under way" + ("  ·  Esc cancels" if self.drafting else "")
             )
             return
         record = record or self.load()
@@ -227,14 +240,36 @@ class SegmentationPane(DraftingPane):
         if not ids:
             self.notify("Every assignment is approved or edited; g redrafts one with guidance.")
             return
-        self._draft(ids, {})
+        drafted = {i.stakeholder_id for i in self._current_items(record)}
+        unplaced = [i for i in ids if i not in drafted]
+        lacking = [i.stakeholder_id or "" for i in needing_details(record)]
+        if lacking:
+            # A round left something out (a failure, a cancel): finish it, redo nothing.
+            self._start(
+                unplaced + lacking,
+                lambda drafter: (
+                    drafter.placement_jobs(self.session_id, unplaced)
+                    if unplaced
+                    else drafter.details_jobs(self.session_id, lacking)
+                ),
+                lambda drafter, jobs, told: drafter.complete(
+                    self.session_id, lacking, jobs if unplaced else [], told
+                ),
+            )
+            return
+        # The room is placed first, in one request or a few, then each person's details.
+        self._start(
+            ids,
+            lambda drafter: drafter.placement_jobs(self.session_id, ids),
+            lambda drafter, jobs, told: drafter.place(jobs, told),
+        )
 
     def _draft(self, ids: list[str], guidance: dict[str, str]) -> None:
+        self._start(ids, lambda drafter: drafter.segmentation_jobs(self.session_id, ids, guidance))
+
+    def _start(self, ids: list[str], make_jobs, runner=None) -> None:
         self.states = {i: CardState(drafting="waiting for preview") for i in ids}
-        worker = self.start_drafting(
-            ItemKind.SEGMENTATION,
-            lambda drafter: drafter.segmentation_jobs(self.session_id, ids, guidance),
-        )
+        worker = self.start_drafting(ItemKind.SEGMENTATION, make_jobs, runner)
         if worker is None:
             self.states = {}
         self.reload()
@@ -250,6 +285,17 @@ class SegmentationPane(DraftingPane):
             state.drafting, state.error = "", "cancelled"
         elif p.state == "repairing":
             state.drafting = "the answer did not fit; asking the model to fix it"
+        elif p.state == FOUND:
+            state.drafting, state.partial = "placed; saved when the answer ends", p.partial
+            state.found = True
+            self.reload()  # the card goes to its column now
+            return
+        elif p.state == PLACED:
+            state.drafting, state.partial, state.placed = "details to come", None, True
+            self.reload()
+            return
+        elif state.placed and p.state in ("sending", "streaming"):
+            state.drafting, state.error = "drafting details", ""
         else:
             state.drafting, state.partial, state.error = p.state, p.partial, ""
         if p.state in ("done", "failed"):
@@ -273,7 +319,11 @@ class SegmentationPane(DraftingPane):
             failed = {}
         elif event.summary is not None:
             s = event.summary
-            self.notify(f"Drafted {len(s.drafted)}, failed {len(s.failed)}.")
+            if s.detailed:
+                done = f"Placed {len(s.drafted)}, details for {len(s.detailed)}"
+            else:
+                done = f"Drafted {len(s.drafted)}"
+            self.notify(f"{done}, failed {len(s.failed)}.")
         # Keep failures on their cards (with the retry hint); forget the rest.
         self.states = {k: CardState(error=v.error) for k, v in failed.items()}
         self.post_message_session_changed()
@@ -467,6 +517,13 @@ class SegmentationPane(DraftingPane):
         index = siblings.index(card)
         if 0 <= index + step < len(siblings):
             siblings[index + step].focus()
+
+
+def _provisional_column(state: CardState, columns: dict) -> str:
+    """Where a card without a stored assignment goes: its segment, once its entry in an
+    answer still streaming is complete; else among the unplaced."""
+    segment = str((state.partial or {}).get("segment") or "")
+    return segment if state.found and not state.placed and segment in columns else UNPLACED
 
 
 def _card_key(card: AssignmentCard) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
-from sessions import Item, Origin, Stakeholder, Status
+from sessions import Item, Origin, Stakeholder, Status, has_engagement_details
 
 ORIGIN_LABELS = {Origin.MODEL: "model draft", Origin.PERSON: "by a person", Origin.EDITED: "edited"}
 STATUS_MARKS = {
@@ -27,6 +27,8 @@ class CardState:
     rule_segment: str = ""  # what the attribute rules suggest, when it differs
     rule_reason: str = ""
     flag: str = ""  # why the room must check this draft (an instruction it may follow)
+    found: bool = False  # complete in an answer still streaming: shown in its column
+    placed: bool = False  # the quick placement is stored; the details are to come
 
 
 class AssignmentCard(Static, can_focus=True):
@@ -80,6 +82,8 @@ class AssignmentCard(Static, can_focus=True):
             rationale = str(item.body.get("rationale", ""))
             if rationale:
                 text.append(f"\n{_clip(rationale, 160)}")
+            if not has_engagement_details(item.body) and not state.drafting:
+                text.append("\nplacement only: no engagement details yet", style="dim")
         elif not state.drafting and not state.error:
             text.append("\nno assignment yet", style="dim")
             if state.rule_segment:

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from sessions import Influence, Stakeholder, Stance
+from workshop.rules.positions import Position
 
 SEGMENT_STYLES = {
     "influencer": "bold blue",
@@ -25,8 +26,12 @@ class InfluenceMap(Static):
         people: list[Stakeholder],
         segment_of: dict[str, str],
         segment_names: dict[str, str],
+        positions: dict[str, Position] | None = None,
     ) -> None:
-        """segment_of: stakeholder id → the segment of their current assignment."""
+        """segment_of: stakeholder id → the segment of their current assignment;
+        positions: where each sits, when their placement estimated what the register lacks."""
+        positions = positions or {}
+        where = {p.id: positions.get(p.id) or Position(p.influence, p.stance) for p in people}
         table = Table(expand=True, show_lines=True, title="Influence × support for marketing")
         table.add_column("Influence ↓ / Support →", style="bold", width=12)
         for stance in COLUMNS:
@@ -36,12 +41,15 @@ class InfluenceMap(Static):
             for stance in COLUMNS:
                 cell = Text()
                 for person in people:
-                    if person.influence is influence and person.stance is stance:
+                    spot = where[person.id]
+                    if spot.influence is influence and spot.stance is stance:
                         segment = segment_of.get(person.id, "")
                         if cell:
                             cell.append("\n")
                         cell.append("● ", style=SEGMENT_STYLES.get(segment, "dim"))
                         cell.append(person.name)
+                        if spot.estimated:
+                            cell.append(" ~", style="italic")
                 cells.append(cell)
             table.add_row(Text(influence.value.capitalize()), *cells)
         legend = Text("\n")
@@ -50,7 +58,9 @@ class InfluenceMap(Static):
             legend.append(f"{segment_names.get(segment, segment)}   ")
         legend.append("○ ", style="dim")
         legend.append("not segmented yet")
-        unplaced = [p.name for p in people if p.influence is None or p.stance is None]
+        if any(spot.estimated for spot in where.values()):
+            legend.append("\n~ estimated by the model; not in the register yet", style="italic")
+        unplaced = [p.name for p in people if not where[p.id].on_map]
         if unplaced:
             legend.append(
                 "\n\nNot on the map (set influence and stance on the Stakeholders stage): "
