@@ -106,6 +106,8 @@ async def test_plain_completion(llm_server: LLMServer) -> None:
     assert not record.streamed
     assert record.headers["authorization"] == "Bearer test-key"
     assert record.body is not None and record.body["messages"] == ask()
+    # The server notes the end once the answer is out: the client may read it first.
+    assert llm_server.wait_until(lambda s: s.in_flight == 0)
     assert record.end is not None and record.end >= record.start
 
 
