@@ -7,11 +7,11 @@ from collections.abc import Sequence
 
 import click
 
-from sessions import ItemKind, Origin, SessionRecord, Status
+from sessions import ItemKind, SessionRecord, Status
 from workshop.drafting.config import ModelSettings, no_model_message
 from workshop.drafting.drafter import Drafter, DraftSummary
 from workshop.drafting.engine import DraftJob, Progress
-from workshop.drafting.placing import PLACED
+from workshop.drafting.placing import PLACED, unsettled
 from workshop.errors import WorkshopError
 from workshop.service.facade import WorkshopService
 
@@ -108,25 +108,22 @@ async def _run_placement(
         jobs = drafter.placement_jobs(session_id, ids, guidance) if ids else []
         click.echo(json.dumps([drafter.preview(j) for j in jobs], indent=2, ensure_ascii=False))
         return DraftSummary()
-    to_detail = [] if quick else needing_details(record, None)
-    if not ids and not to_detail:
+    lacking = [] if quick else [i.stakeholder_id or "" for i in needing_details(record, None)]
+    if not ids and not lacking:
         click.echo("Every segmentation draft is there; nothing to do.")
         return DraftSummary()
     model = f"{drafter.settings.model} at {drafter.settings.endpoint_host}"
-    progress = _Progress()
-    if ids:
-        jobs = drafter.placement_jobs(session_id, ids, guidance)
+    jobs = drafter.placement_jobs(session_id, ids, guidance) if ids else []
+    if jobs:
         click.echo(f"Placing {_people(len(ids))} in {len(jobs)} request(s) with {model}…", err=True)
-        summary = await drafter.place(jobs, progress, details=not quick)
+    # Those placed earlier without their details (an earlier --quick, a cut round).
+    earlier = [i for i in lacking if i not in ids]
+    if earlier:
+        click.echo(f"Drafting the details for {_people(len(earlier))} with {model}…", err=True)
+    if quick:
+        summary = await drafter.place(jobs, _Progress(), details=False)
     else:
-        summary = DraftSummary()
-    if not quick:
-        # Those placed earlier without their details (an earlier --quick, a cut round).
-        done = {i.stakeholder_id for i in summary.detailed}
-        earlier = [i.stakeholder_id or "" for i in to_detail if i.stakeholder_id not in done]
-        if earlier:
-            click.echo(f"Drafting the details for {_people(len(earlier))} with {model}…", err=True)
-            summary.merge(await drafter.add_details(session_id, earlier, progress))
+        summary = await drafter.complete(session_id, lacking, jobs, _Progress())
     details = "" if quick else f", details for {len(summary.detailed)}"
     _report(summary, f"Placed {len(summary.drafted)}{details}")
     if quick and summary.drafted:
@@ -144,15 +141,13 @@ def _people(n: int) -> str:
 
 def _unsettled(record: SessionRecord, missing: bool) -> list[str]:
     """Whom to place: everyone no person has decided on; with `missing`, who has nothing."""
-    current = [i for i in record.items_of(ItemKind.SEGMENTATION) if i.status is not Status.REJECTED]
-    if missing:
-        have = {i.stakeholder_id for i in current}
-    else:
-        have = {
-            i.stakeholder_id
-            for i in current
-            if i.status is Status.APPROVED or i.origin is not Origin.MODEL
-        }
+    if not missing:
+        return unsettled(record)
+    have = {
+        i.stakeholder_id
+        for i in record.items_of(ItemKind.SEGMENTATION)
+        if i.status is not Status.REJECTED
+    }
     return [p.id for p in record.stakeholders if p.id not in have]
 
 

@@ -9,6 +9,7 @@ is one prompt and a short answer each instead of a long draft each.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
@@ -72,12 +73,18 @@ class EngagementDetails(BaseModel):
 
 def fits(entry: Any) -> Placement | None:
     """The entry as a Placement, or None if it is not one (even after safe fixes)."""
-    from workshop.drafting.engine import answer_schema
-
     try:
-        return Placement.model_validate(normalise(entry, answer_schema(Placement)))
+        return Placement.model_validate(normalise(entry, _placement_schema()))
     except ValidationError:
         return None
+
+
+@functools.cache
+def _placement_schema() -> dict[str, Any]:
+    # Built once: entries are checked one by one as the answer streams.
+    from workshop.drafting.engine import answer_schema
+
+    return answer_schema(Placement)
 
 
 def placement_body(placement: Placement, person: Stakeholder) -> dict[str, Any]:

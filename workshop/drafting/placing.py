@@ -211,6 +211,18 @@ def _untouched(existing: list[Item], person_id: str) -> Item | None:
     return max(drafts, key=lambda i: i.updated_at) if drafts else None
 
 
+def unsettled(record: SessionRecord) -> list[str]:
+    """Everyone whose placement no person has decided on yet (approved or edited): whom a
+    round of placing drafts again."""
+    settled = {
+        i.stakeholder_id
+        for i in record.items_of(ItemKind.SEGMENTATION)
+        if i.status is not Status.REJECTED
+        and (i.status is Status.APPROVED or i.origin is not Origin.MODEL)
+    }
+    return [p.id for p in record.stakeholders if p.id not in settled]
+
+
 def needing_details(record: SessionRecord, ids: Sequence[str] | None = None) -> list[Item]:
     """The untouched placement drafts that say where someone sits but not how to engage."""
     wanted = set(ids) if ids is not None else None

@@ -32,14 +32,9 @@ class DraftSummary:
         self.drafted += other.drafted
         self.detailed += other.detailed
         self.failed += other.failed
-        self.tokens_in += other.tokens_in
-        self.tokens_out += other.tokens_out
-        self.calls += other.calls
-        self.counted += other.counted
-        if other.cost is not None:
-            self.cost = (self.cost or 0.0) + other.cost
+        self.add_usage(other)
 
-    def add_usage(self, result: DraftResult) -> None:
+    def add_usage(self, result: DraftResult | DraftSummary) -> None:
         self.tokens_in += result.tokens_in
         self.tokens_out += result.tokens_out
         self.calls += result.calls

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import ContentSwitcher, Label, Static
 
 from sessions import Item, ItemKind, SessionRecord, Status, StoreError
-from workshop.drafting.placing import FOUND, PLACED, needing_details
+from workshop.drafting.placing import FOUND, PLACED, needing_details, unsettled
 from workshop.errors import WorkshopError
 from workshop.rules.positions import position
 from workshop.tui.dialogs.common import PromptDialog
@@ -222,18 +222,9 @@ class SegmentationPane(DraftingPane):
 
     # Drafting -------------------------------------------------------------------------
 
-    def _people_to_draft(self, record: SessionRecord) -> list[str]:
-        """Everyone whose assignment is not decided yet: no person has approved or edited it."""
-        settled = {
-            i.stakeholder_id
-            for i in self._current_items(record)
-            if i.status is Status.APPROVED or i.origin.value != "model"
-        }
-        return [p.id for p in record.stakeholders if p.id not in settled]
-
     def action_draft_all(self) -> None:
         record = self.load()
-        ids = self._people_to_draft(record)
+        ids = unsettled(record)
         if not record.stakeholders:
             self.notify("Add stakeholders first (stage 2).", severity="warning")
             return
