@@ -95,6 +95,28 @@ def test_the_register_wins_over_the_models_estimate(llm_server, db_path):
     assert '"Dana": [' in exported and '"Eli (est.)": [' in exported
 
 
+def test_what_the_attribute_rules_suggest_is_said_beside_each_person(llm_server, db_path):
+    people = [
+        {"name": "Dana", "involvement": "approves"},
+        {"name": "Eli", "notes": "The register suggests champion for Eli."},
+    ]
+    session_id = make_session(db_path, people=people)
+
+    result = run_with_server(db_path, llm_server, "draft", session_id, "segmentation", "--quick")
+
+    assert result.returncode == 0, result.stderr
+    (asked,) = _placement_requests(llm_server)
+    dana = asked.split("name: Dana", 1)[1]
+    # The app's line comes after Dana's data block, not inside it where people's text goes.
+    assert dana.index("<<<END stakeholder>>>") < dana.index(
+        "The register suggests decision_maker for Dana: They approve initiatives"
+    )
+    # Nobody's attributes say anything about Eli: the only such line is his own notes'.
+    assert asked.count("The register suggests") == 2
+    eli = asked.split("name: Eli", 1)[1]
+    assert eli.index("The register suggests champion") < eli.index("<<<END stakeholder>>>")
+
+
 def test_whoever_the_answer_left_out_is_asked_again_on_their_own(llm_server, db_path):
     llm_server.responder = _editing_placements(lambda entries: entries[:-1])
     session_id = make_session(db_path, 4)

@@ -26,6 +26,7 @@ from workshop.drafting.placement import (
     TOKENS_PER_ENTRY,
     EngagementDetails,
     PlacementsDraft,
+    value_of,
 )
 from workshop.drafting.pseudonyms import Pseudonyms
 from workshop.drafting.tokens import TokenCounter
@@ -132,7 +133,7 @@ class JobBuilder:
             "playbook_segments": self.playbook.segments_outline(),
             "attribute_rules": self.playbook.attribute_rules_text(),
             "brief": self.brief(),
-            "stakeholders": "\n\n".join(self.person(p, compact=True) for p in people),
+            "stakeholders": "\n\n".join(self._placed_person(p) for p in people),
             "guidance": data_block("guidance", self.names.hide(guidance or "(none)")),
         }
         label = people[0].name if len(people) == 1 else f"placing {len(people)} people"
@@ -145,6 +146,25 @@ class JobBuilder:
             half = len(people) // 2
             return self.placement(people[:half], guidance) + self.placement(people[half:], guidance)
         return [job]
+
+    def _placed_person(self, person: Stakeholder) -> str:
+        """A person's data block and, outside it, what the attribute rules make of them.
+
+        A small model weighs a rule stated for the person in front of it; the same rule in
+        the general list above is one it rarely applies. The line is the app's own, made
+        from the register's fixed values, so it stays outside the people's data.
+        """
+        block = self.person(person, compact=True)
+        suggestion = self.playbook.suggest_segment(
+            value_of(person.influence), value_of(person.stance), value_of(person.involvement)
+        )
+        if suggestion is None:
+            return block
+        name = self.names.name(person.name)
+        return (
+            f"{block}\nThe register suggests {suggestion.segment_id} for {name}: "
+            f"{suggestion.reason}"
+        )
 
     def engagement(self, person: Stakeholder, placement: Item) -> DraftJob:
         """How to engage someone already placed: the rest of their segmentation draft."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
+from enum import Enum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -33,15 +34,17 @@ class Placement(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    # In this order on purpose: a small model that first writes down the evidence and its
-    # reading of the person, then the segment, places far better than one that starts
-    # with the segment and justifies it afterwards.
+    # In this order on purpose (bench/real_model.py, the 1.5B model, 20 labelled people):
+    # writing the evidence before the segment places far better than justifying a segment
+    # already chosen; and the estimates come after the segment, because a model that has
+    # just written "supportive" then picks champion for a CEO who approves the plan
+    # (agreement 14-15 of 20 with the estimates first, 17-18 with them last).
     name: Name = Field(description="The stakeholder's name exactly as given.")
     rationale: Text = Field(description="One sentence on the evidence.")
-    influence: Influence | None = Field(description="Their weight in the company, or null.")
-    stance: Stance | None = Field(description="Their stance towards marketing, or null.")
     segment: Segment
     confidence: Literal["low", "medium", "high"]
+    influence: Influence | None = Field(description="Their weight in the company, or null.")
+    stance: Stance | None = Field(description="Their stance towards marketing, or null.")
 
 
 class PlacementsDraft(BaseModel):
@@ -100,12 +103,13 @@ def placement_body(placement: Placement, person: Stakeholder) -> dict[str, Any]:
         "approach": "",
         "messages": [],
         "confidence": placement.confidence,
-        "influence": None if person.influence else _value(placement.influence),
-        "stance": None if person.stance else _value(placement.stance),
+        "influence": None if person.influence else value_of(placement.influence),
+        "stance": None if person.stance else value_of(placement.stance),
     }
 
 
-def _value(member: Influence | Stance | None) -> str | None:
+def value_of(member: Enum | None) -> str | None:
+    """An enum member's value, or None for no member."""
     return member.value if member is not None else None
 
 
