@@ -77,3 +77,7 @@ class VariableTypeError(RenderError, TypeError):
         super().__init__(
             f"template {template_id!r}: variable {name!r} must be str, not {type(value).__name__}"
         )
+
+
+# The TOML reader recurses once per level of nesting (see sessions.text.NESTED_TOO_DEEP).
+NESTED_TOO_DEEP = "nested too deeply to read (lists or tables within tables, hundreds deep)"

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import PlaybookError
+from .errors import NESTED_TOO_DEEP, PlaybookError
 from .templates import ID_PATTERN, Source, one_line_errors
 
 SegmentId = Literal["influencer", "champion", "detractor", "decision_maker", "participant"]
@@ -261,6 +261,8 @@ def parse_playbook(raw: bytes, path: Path, source: Source = "shipped") -> Playbo
         raise PlaybookError(path, f"not valid UTF-8 (byte {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise PlaybookError(path, f"not valid TOML: {exc}") from exc
+    except RecursionError:
+        raise PlaybookError(path, NESTED_TOO_DEEP) from None
     reserved = [key for key in _LOADER_FIELDS if key in data]
     if reserved:
         raise PlaybookError(path, f"keys set by the loader, not the file: {', '.join(reserved)}")

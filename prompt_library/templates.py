@@ -29,6 +29,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import (
+    NESTED_TOO_DEEP,
     MissingVariableError,
     TemplateError,
     UnexpectedVariableError,
@@ -147,6 +148,8 @@ def _parse_front_matter(front: str, path: Path) -> _FrontMatter:
         data = tomllib.loads(front)
     except tomllib.TOMLDecodeError as exc:
         raise TemplateError(path, f"front matter is not valid TOML: {exc}") from exc
+    except RecursionError:
+        raise TemplateError(path, NESTED_TOO_DEEP) from None
     try:
         meta = _FrontMatter.model_validate(data)
     except ValidationError as exc:

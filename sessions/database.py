@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlite_utils import Database
+from sqlite_utils import Database, Migrations
 
 from .errors import DatabaseError, InvalidInputError
 from .migrations import MIGRATION_NAMES, MIGRATION_SET, migrations
@@ -84,9 +84,23 @@ def connect(path: Path | str) -> Database:
     """Open (creating if needed) the database at path, upgraded to the current schema."""
     path = Path(path)
     with translate_errors(path):
-        if not path.exists():
-            _create_private_file(path)
-        _check_header(path)
+        try:
+            if not path.exists():
+                _create_private_file(path)
+            _check_header(path)
+        except OSError as error:
+            # The path cannot hold a database at all: its folder is a file, is not ours to
+            # write, the name is too long, or it is a place like /proc.
+            reason = (
+                "part of its folder path is a file"
+                if isinstance(error, (FileExistsError, NotADirectoryError))
+                else error.strerror
+            )
+            raise DatabaseError(
+                f"Cannot use {path} for the database ({reason}); give a file in a folder "
+                "you can write. Nothing was changed."
+            ) from None
+        _check_ours(path)
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
         db = Database(conn)
         try:
@@ -111,6 +125,25 @@ def _check_header(path: Path) -> None:
         start = file.read(len(SQLITE_HEADER))
     if start and start != SQLITE_HEADER:
         raise DatabaseError(f"{path} is not a Strategy Workshop database; nothing was changed.")
+
+
+def _check_ours(path: Path) -> None:
+    """Refuse another program's database before anything is written to it: opening ours
+    switches the file to WAL and adds our tables, which that program never asked for."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        found = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = [row[0] for row in found]
+    finally:
+        conn.close()
+    if tables and Migrations.migrations_table not in tables:
+        shown = ", ".join(sorted(tables)[:3]) + ("…" if len(tables) > 3 else "")
+        raise DatabaseError(
+            f"{path} is another program's database (its tables: {shown}), not a Strategy "
+            "Workshop one; nothing was changed. Give a new file name for the workshop."
+        )
 
 
 def _configure(db: Database) -> None:

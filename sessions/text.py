@@ -21,15 +21,19 @@ _ESCAPE_SEQUENCE = re.compile(
     """,
     re.VERBOSE,
 )
-# C0 controls except tab and newline, DEL, C1 controls, and lone surrogates (which no
-# encoder can write: they would crash the first print or the database driver).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 controls except tab and newline, DEL, C1 controls, lone surrogates (which no encoder
+# can write: they would crash the first print or the database driver), and the bidi
+# embeddings, overrides and isolates, which make a text display in an order other than the
+# one it is stored and read in ("Trojan Source"). The bidi marks (LRM, RLM, ALM) stay:
+# right-to-left writing uses them, and they reorder nothing around them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(value: str) -> str:
     """Normalise line endings and drop terminal escape sequences and control characters.
 
-    Tab and newline are kept; everything else below U+0020 (and DEL, and C1) goes.
+    Tab and newline are kept; everything else below U+0020 (and DEL, C1, and the bidi
+    embeddings, overrides and isolates) goes.
     """
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     # Unicode line and paragraph separators break lines too (terminals, str.splitlines).
@@ -42,3 +46,8 @@ def clean_line(value: str) -> str:
     """Clean text meant to be one line (a name, a title): newlines and tabs become spaces."""
     value = clean_text(value).replace("\n", " ").replace("\t", " ")
     return re.sub(r" {2,}", " ", value).strip()
+
+
+# Python's JSON and TOML readers recurse once per level of nesting: a file of a few hundred
+# thousand "[" would end in RecursionError, a traceback for what is simply a bad file.
+NESTED_TOO_DEEP = "nested too deeply to read (lists or tables within tables, hundreds deep)."

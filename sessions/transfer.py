@@ -26,7 +26,7 @@ from .errors import InvalidInputError, describe_validation
 from .migrations import MIGRATION_NAMES
 from .models import Event, Item, ItemKind, LlmCall, Revision, Session, StageTime, Stakeholder
 from .rows import dumps, insert_event, new_id
-from .text import clean_text
+from .text import NESTED_TOO_DEEP, clean_text
 
 FORMAT = "strategy-workshop-session"
 FORMAT_VERSION = 1
@@ -88,6 +88,8 @@ def parse_dump(text: str, source: str = "the file") -> dict[str, Any]:
         raise InvalidInputError(
             f"{source} is not a session dump: not valid JSON ({error.msg}, line {error.lineno})."
         ) from None
+    except RecursionError:
+        raise InvalidInputError(f"{source} is not a session dump: {NESTED_TOO_DEEP}") from None
     if not isinstance(data, dict):
         raise InvalidInputError(f"{source} is not a session dump: expected a JSON object.")
     return data

@@ -79,6 +79,9 @@ async def test_partial_drafts_stream_as_fields_arrive(service, llm_server, tmp_p
 FAULTS = [
     ("timeout", {"seconds": 5}, {"timeout": 0.5}, "did not answer in time"),
     ("rate_limit", {"retry_after": 7}, {}, "rate limiting requests. It asked to wait 7 s"),
+    # A wait that is no wait at all is not repeated; a long one is said in hours.
+    ("rate_limit", {"retry_after": -5}, {}, "rate limiting requests. Try again shortly."),
+    ("rate_limit", {"retry_after": 3600}, {}, "It asked to wait about 60 minutes; try again"),
     ("server_error", {"status": 503}, {}, "server error (503)"),
     ("truncated", {}, {}, "cut off at the model's length limit"),
     ("refusal", {"message": "I won't."}, {}, "declined to draft Person 01: I won't."),

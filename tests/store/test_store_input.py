@@ -228,6 +228,14 @@ def test_line_endings_in_notes_become_newlines(store, session, typed, kept):
     assert add(store, session, notes=typed).notes == kept
 
 
+def test_bidi_overrides_never_reach_the_record_but_bidi_marks_do(store, session):
+    # "Trojan Source": an override shows "Dana approves" for text stored the other way round.
+    person = add(store, session, name="Dana \u202esevorppa", notes="\u2066a\u2069 \u202ab\u202c")
+    assert (person.name, person.notes) == ("Dana sevorppa", "a b")
+    hebrew = "\u05e9\u05dc\u05d5\u05dd\u200f 2026"  # a right-to-left mark keeps its place
+    assert add(store, session, name="Noa", notes=hebrew).notes == hebrew
+
+
 def test_surrounding_blank_space_in_notes_is_trimmed_inner_lines_kept(store, session):
     assert add(store, session, notes="\n\n  First\n\n  Second  \n\n").notes == ("First\n\n  Second")
 

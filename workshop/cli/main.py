@@ -5,13 +5,21 @@ Exit codes are in workshop/errors.py.
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
-from workshop.errors import EXIT_DATABASE, EXIT_MISTAKE, WorkshopError
+from workshop.errors import (
+    EXIT_DATABASE,
+    EXIT_INTERRUPTED,
+    EXIT_MISTAKE,
+    EXIT_TERMINATED,
+    WorkshopError,
+)
 
 
 class UserFacingError(click.ClickException):
@@ -141,14 +149,16 @@ def show(ctx, session_id: str) -> None:
 
 @cli.command()
 @click.argument("session_id")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write to this file (- for stdout)."
+)
 @click.option("--drafts", is_flag=True, help="Include unapproved drafts, marked as such.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.pass_context
 def export(ctx, session_id: str, output: Path | None, drafts: bool, force: bool) -> None:
     """Export a session as Markdown, to stdout or a file."""
     service = _service(ctx)
-    if output is None:
+    if output is None or str(output) == "-":
         click.echo(service.export.markdown(session_id, drafts), nl=False)
     else:
         service.export.write(session_id, output, drafts, force)
@@ -274,13 +284,15 @@ def diff(ctx, earlier: str, later: str | None, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("session_id")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write to this file (- for stdout)."
+)
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 @click.pass_context
 def dump(ctx, session_id: str, output: Path | None, force: bool) -> None:
     """Write a whole session as JSON, to move it to another machine (`workshop load`)."""
     service = _service(ctx)
-    if output is None:
+    if output is None or str(output) == "-":
         click.echo(service.history.dump_text(session_id), nl=False)
     else:
         service.history.write_dump(session_id, output, force)
@@ -375,8 +387,48 @@ def prompts_show(template_id: str) -> None:
         raise UserFacingError(str(error)) from None
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, taken the way Ctrl+C is: drafts in flight are cancelled and logged."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main() -> None:
-    cli.main(prog_name="workshop")
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        code = cli.main(prog_name="workshop", standalone_mode=False)
+        sys.stdout.flush()  # a full or closed stdout shows here, not at exit
+    except click.ClickException as error:
+        error.show()
+        code = error.exit_code
+    except (click.Abort, KeyboardInterrupt) as error:
+        # click turns the interrupt into Abort, "from" the interrupt itself.
+        stopped = isinstance(error, _Terminated) or isinstance(error.__cause__, _Terminated)
+        click.echo(
+            f"workshop: {'stopped' if stopped else 'interrupted'}; what was finished is "
+            "saved, and whatever was under way was cancelled (nothing half-done is kept).",
+            err=True,
+        )
+        code = EXIT_TERMINATED if stopped else EXIT_INTERRUPTED
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EPIPE, errno.EIO, errno.EFBIG):
+            raise
+        _quiet_stdout()
+        click.echo(f"workshop: could not write the output ({error.strerror}).", err=True)
+        code = EXIT_MISTAKE
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _quiet_stdout() -> None:
+    # The interpreter flushes stdout once more on its way out; with the same fault that
+    # would print a second, unreadable error.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ class Capabilities:
             try:
                 loaded = json.loads(self.path.read_text(encoding="utf-8"))
                 self._data = loaded if isinstance(loaded, dict) else {}
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):
                 self._data = {}
         return self._data
 

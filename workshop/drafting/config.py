@@ -11,7 +11,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import ParseResult, urlparse
 
 from pydantic import (
     BaseModel,
@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from sessions.errors import describe_validation
+from sessions.text import NESTED_TOO_DEEP
 from workshop.errors import WorkshopError
 from workshop.paths import config_path
 
@@ -113,10 +114,13 @@ class ModelSettings(BaseModel):
 
     @property
     def endpoint_host(self) -> str:
+        """The host and port: what messages, the call log and dumps name the endpoint by.
+
+        Never the URL's user part, which can hold a key (http://user:sk-…@host/v1).
+        """
         if not self.base_url:
             return "api.openai.com"
-        parsed = urlparse(self.base_url)
-        return parsed.netloc or self.base_url
+        return _host_and_port(urlparse(self.base_url))
 
     def describe(self) -> dict[str, str]:
         """For `workshop doctor` and the status bar: never the key itself."""
@@ -127,7 +131,7 @@ class ModelSettings(BaseModel):
         )
         return {
             "profile": self.profile or "(none)",
-            "endpoint": self.base_url or "https://api.openai.com/v1",
+            "endpoint": shown_url(self.base_url or "https://api.openai.com/v1"),
             "model": self.model,
             "api key": key,
             "context window": f"{self.context_window:,} tokens",
@@ -140,6 +144,37 @@ class ModelSettings(BaseModel):
         }
 
 
+def _host_and_port(parsed: ParseResult) -> str:
+    host = parsed.hostname or ""
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address
+    return f"{host}:{parsed.port}" if parsed.port else host
+
+
+def shown_url(url: str) -> str:
+    """The URL as it may be shown: a user part (which can hold a key) becomes "…"."""
+    parsed = urlparse(url)
+    if parsed.username is None and parsed.password is None:
+        return url
+    return parsed._replace(netloc=f"…@{_host_and_port(parsed)}").geturl()
+
+
+def checked_url(url: str) -> str:
+    """The endpoint URL, if it is one a client can reach; else a WorkshopError saying so."""
+    try:
+        parsed = urlparse(url)
+        parsed.port  # noqa: B018 -- reading it is the check: a bad port raises ValueError
+        usable = parsed.scheme in ("http", "https") and bool(parsed.hostname)
+    except ValueError:
+        usable = False
+    if not usable:
+        shown = url if "@" not in url else "(a URL with a user part, not shown)"
+        raise WorkshopError(
+            f"The endpoint URL {shown!r} is not one a client can reach: give one such as "
+            "http://127.0.0.1:8080/v1 (--base-url, OPENAI_BASE_URL or the profile's base_url)."
+        )
+    return url
+
+
 def load_config(path: Path | None = None) -> ConfigFile:
     path = path or config_path()
     try:
@@ -150,6 +185,8 @@ def load_config(path: Path | None = None) -> ConfigFile:
         raise WorkshopError(f"{path}: cannot read the config file ({error}).") from None
     except tomllib.TOMLDecodeError as error:
         raise WorkshopError(f"{path}: not valid TOML ({error}).") from None
+    except RecursionError:
+        raise WorkshopError(f"{path}: {NESTED_TOO_DEEP}") from None
     try:
         return ConfigFile.model_validate(data)
     except ValidationError as error:
@@ -177,6 +214,8 @@ def resolve_settings(
         if not key:
             return None
         model = DEFAULT_MODEL
+    if base_url:
+        base_url = checked_url(base_url)
     if not key and not base_url:
         raise WorkshopError(
             f"The model {model!r} is on OpenAI, but {chosen.api_key_env} is not set; "

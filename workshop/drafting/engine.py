@@ -80,6 +80,10 @@ class DraftJob:
     group: tuple[str, ...] = ()  # the stakeholders a job for several people places
     # A repair resends the whole answer: not worth it where the parts are asked again.
     repair: bool = True
+    # A rule beyond the schema (figures nobody gave): what is wrong with an answer, or None.
+    # A valid answer that breaks it is sent back once; if the fix is no better, it is kept,
+    # for the room to see flagged, rather than lost.
+    check: Callable[[BaseModel], str | None] | None = None
 
 
 @dataclass
@@ -284,9 +288,10 @@ class DraftingEngine:
     ) -> tuple[BaseModel, str]:
         messages = job.template.render(**job.variables)
         reply = await self._send_with_fallback(job, messages, result, on_progress)
-        if reply.answer is not None:
+        broken = job.check(reply.answer) if job.check and reply.answer is not None else None
+        if reply.answer is not None and (broken is None or not job.repair):
             return reply.answer, reply.call_id
-        problem = reply.problem or MalformedJSONFault(f"No answer for {job.label}.")
+        problem = reply.problem or MalformedJSONFault(broken or f"No answer for {job.label}.")
         if not job.repair:
             raise problem
         # One repair: the model sees its own answer and what was wrong with it.
@@ -297,8 +302,10 @@ class DraftingEngine:
         )
         retry = [*messages, {"role": "assistant", "content": reply.content}, *repair]
         second = await self._send_with_fallback(job, retry, result, on_progress, "repair")
-        if second.answer is not None:
+        if second.answer is not None and (reply.answer is None or not job.check(second.answer)):
             return second.answer, second.call_id
+        if reply.answer is not None:
+            return reply.answer, reply.call_id  # the fix was no better: the first, flagged
         again = second.problem or problem
         same = " (the model sent the same answer again)" if second.content == reply.content else ""
         failure = type(again)(f"{again.message} A request to fix it did not help{same}.")

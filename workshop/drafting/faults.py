@@ -121,9 +121,8 @@ def from_openai_error(error: Exception, host: str, model: str) -> DraftError:
         )
     if isinstance(error, openai.RateLimitError):
         retry_after = _retry_after(error.response.headers)
-        wait = f" It asked to wait {retry_after:g} s." if retry_after else ""
         return RateLimitFault(
-            f"{host} is rate limiting requests.{wait} Try again shortly.", retry_after
+            f"{host} is rate limiting requests. {_when_to_retry(retry_after)}", retry_after
         )
     if isinstance(error, openai.APIStatusError) and error.status_code >= 500:
         fault: DraftError = ServerFault(
@@ -141,10 +140,23 @@ def from_openai_error(error: Exception, host: str, model: str) -> DraftError:
 
 
 def _retry_after(headers: Any) -> float | None:
+    """The seconds a server asked us to wait, or None when it gave no usable number (an
+    HTTP date, a negative or endless wait are not one)."""
     try:
-        return float(headers.get("retry-after"))
+        seconds = float(headers.get("retry-after"))
     except (TypeError, ValueError):
         return None
+    return seconds if 0 < seconds < float("inf") else None
+
+
+def _when_to_retry(seconds: float | None) -> str:
+    if seconds is None:
+        return "Try again shortly."
+    if seconds < 90:
+        return f"It asked to wait {seconds:.0f} s; try again then."
+    if seconds < 5400:
+        return f"It asked to wait about {seconds / 60:.0f} minutes; try again then."
+    return f"It asked to wait about {seconds / 3600:.0f} hours; try again then."
 
 
 def _short(text: str, limit: int = 200) -> str:

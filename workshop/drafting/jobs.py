@@ -30,7 +30,8 @@ from workshop.drafting.placement import (
 )
 from workshop.drafting.pseudonyms import Pseudonyms
 from workshop.drafting.tokens import TokenCounter
-from workshop.rules.draft_flags import without_instructions
+from workshop.rules.draft_flags import invented_figures_problem, without_instructions
+from workshop.rules.supplied import supplied_figures
 
 # The longest answer each kind needs, with room to spare: a full engagement plan for one
 # person is about 400 tokens, a discussion guide 600, five outcome statements 1,100.
@@ -265,7 +266,12 @@ class JobBuilder:
             ),
             "outcome_rules": self.playbook.outcome_rules_text(),
         }
-        return self._job("outcomes", "outcome statements", "outcomes", variables, OutcomesDraft)
+        job = self._job("outcomes", "outcome statements", "outcomes", variables, OutcomesDraft)
+        supplied = supplied_figures(self.record)
+        job.check = lambda answer: invented_figures_problem(
+            (o.model_dump() for o in answer.outcomes), supplied
+        )
+        return job
 
     def answers_text(self) -> str:
         names = {p.id: p.name for p in self.record.stakeholders}

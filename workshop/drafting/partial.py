@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from sessions.text import clean_text
+from sessions.text import NESTED_TOO_DEEP, clean_text
 from workshop.drafting.faults import MalformedJSONFault
 
 # Some local models wrap JSON in a Markdown fence even in JSON mode.
@@ -24,6 +24,8 @@ def parse_answer(text: str) -> dict[str, Any]:
         data = json.loads(_unfenced(text))
     except ValueError as error:
         raise MalformedJSONFault(f"The answer was not valid JSON ({error}).") from None
+    except RecursionError:
+        raise MalformedJSONFault(f"The answer was not usable JSON: {NESTED_TOO_DEEP}") from None
     if not isinstance(data, dict):
         raise MalformedJSONFault("The answer was JSON, but not an object.")
     return data

@@ -2,8 +2,8 @@
 
 The prompts already tell the model to treat the register as data and never to estimate a
 figure; a small model does both anyway. These checks catch it after the fact, with no model:
-a draft that agrees with an instruction found inside the data, or an outcome whose baseline
-or target holds a number that appears nowhere in what people supplied (the brief, the
+a draft that agrees with an instruction found inside the data, or an outcome whose result,
+baseline or target holds a number that appears nowhere in what people supplied (the brief, the
 register, the captured answers, anything a person wrote). Only drafts the model wrote and
 nobody has edited are flagged: an edit is a person vouching for the text.
 """
@@ -32,7 +32,7 @@ _INSTRUCTION = re.compile(
 
 # A figure: digits, optionally with thousands separators and a decimal part.
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.\d+)?")
-_FIGURE_FIELDS = ("baseline", "target")
+_FIGURE_FIELDS = ("result", "baseline", "target")
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def numbers_in(text: str) -> set[float]:
 
 
 def invented_figures(body: Mapping[str, Any], supplied: set[float]) -> list[tuple[str, str]]:
-    """(field, figure) for each number in the baseline or target that nobody supplied."""
+    """(field, figure) for each number in the result, baseline or target nobody supplied."""
     invented = []
     for field in _FIGURE_FIELDS:
         value = str(body.get(field) or "")
@@ -150,6 +150,24 @@ def invented_figures_flag(invented: list[tuple[str, str]]) -> DraftFlag:
         f"Figures nobody gave: {said}",
         f"Figures nobody gave: {said} {verb} nowhere in the brief, the register or the "
         "answers; ask the room for the real figure or leave it unknown.",
+    )
+
+
+def invented_figures_problem(
+    outcomes: Iterable[Mapping[str, Any]], supplied: set[float]
+) -> str | None:
+    """What to tell a model whose outcomes hold figures nobody gave, or None if none do."""
+    said = [
+        f"outcome {n}'s {field} {figure!r}"
+        for n, body in enumerate(outcomes, 1)
+        for field, figure in invented_figures(body, supplied)
+    ]
+    if not said:
+        return None
+    return (
+        f"Figures nobody gave: {', '.join(said)} appear nowhere in the brief or in what the "
+        "stakeholders said. Give null for a baseline or target nobody gave, and leave out of "
+        "the result any figure nobody gave; keep everything else as it was."
     )
 
 

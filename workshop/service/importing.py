@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from sessions import Brief, StakeholderInput
 from sessions.errors import describe_validation
+from sessions.text import NESTED_TOO_DEEP
 from workshop.errors import WorkshopError
 
 MAX_FILE_BYTES = 5_000_000
@@ -125,8 +126,12 @@ def _parse_structured(path: Path, text: str) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as error:
             raise WorkshopError(f"{path}: not valid JSON ({error}).") from None
+        except RecursionError:
+            raise WorkshopError(f"{path}: {NESTED_TOO_DEEP}") from None
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise WorkshopError(f"{path}: {NESTED_TOO_DEEP}") from None
     except tomllib.TOMLDecodeError as error:
         hint = "" if path.suffix.lower() == ".toml" else " (use a .toml or .json file)"
         raise WorkshopError(f"{path}: not valid TOML ({error}){hint}.") from None

@@ -13,11 +13,11 @@ from sessions import (
     Segment,
     SessionRecord,
     Stakeholder,
-    StakeholderInput,
     Status,
 )
 from workshop.rules import draft_flags
 from workshop.rules.outcome_checks import Finding, check_outcome
+from workshop.rules.supplied import data_texts, supplied_figures
 
 # Not one of the playbook's six rules: it needs the session, which check_outcome never sees.
 FIGURES_RULE_ID, FIGURES_RULE_TITLE = "figures-supplied", "Figures come from the room"
@@ -76,7 +76,7 @@ class MethodOps:
         baseline or target holds a figure nobody supplied.
         """
         flags: dict[str, draft_flags.DraftFlag] = {}
-        instructions = draft_flags.instructions_in(_data_texts(record))
+        instructions = draft_flags.instructions_in(data_texts(record))
         names = {p.id: p.name for p in record.stakeholders}
         segment_names = {s.id: s.name for s in self.playbook.segments}
         supplied: set[float] | None = None
@@ -95,7 +95,7 @@ class MethodOps:
                     flags[item.id] = flag
             elif item.kind is ItemKind.OUTCOME:
                 if supplied is None:
-                    supplied = draft_flags.numbers_in("\n".join(_supplied_texts(record)))
+                    supplied = supplied_figures(record)
                 invented = draft_flags.invented_figures(item.body, supplied)
                 if invented:
                     flags[item.id] = draft_flags.invented_figures_flag(invented)
@@ -114,33 +114,3 @@ class MethodOps:
 
         builder = JobBuilder(record, self.library, self.playbook)
         return {segment: builder.people_in(segment) for segment in Segment}
-
-
-def _data_texts(record: SessionRecord) -> list[tuple[str, str]]:
-    """(whose, text) for what people typed into the brief and the register.
-
-    Only the typed fields: ids, positions and timestamps hold digits nobody supplied.
-    """
-    typed = set(StakeholderInput.model_fields)
-    texts = [("the brief", _plain(record.session.brief.model_dump(mode="json")))]
-    for person in record.stakeholders:
-        texts.append((person.name, _plain(person.model_dump(mode="json", include=typed))))
-    return texts
-
-
-def _plain(value: Any) -> str:
-    """Every text in a dumped model, one a line, so a sentence never runs into a key."""
-    if isinstance(value, dict):
-        return "\n".join(_plain(v) for v in value.values())
-    if isinstance(value, list):
-        return "\n".join(_plain(v) for v in value)
-    return "" if value is None else str(value)
-
-
-def _supplied_texts(record: SessionRecord) -> list[str]:
-    """What people gave: the brief, the register, and every item a person wrote or edited."""
-    texts = [text for _, text in _data_texts(record)]
-    for item in record.items:
-        if item.origin is not Origin.MODEL or item.kind is ItemKind.ANSWERS:
-            texts.append(_plain(item.body))
-    return texts

@@ -14,7 +14,7 @@ THEMES = ("textual-dark", "textual-light")
 def load_state() -> dict:
     try:
         data = json.loads(state_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -44,7 +44,7 @@ def load_keymap() -> dict[str, str]:
 
     try:
         keys = tomllib.loads(config_path().read_text(encoding="utf-8")).get("keys", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return {}
     if not isinstance(keys, dict):
         return {}
