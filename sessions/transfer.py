@@ -22,10 +22,11 @@ from sqlite_utils import Database
 
 from .bodies import body_hash, body_text, validate_body
 from .database import schema_version
-from .errors import InvalidInputError, describe_validation
+from .errors import DuplicateNameError, InvalidInputError, describe_validation
 from .migrations import MIGRATION_NAMES
 from .models import Event, Item, ItemKind, LlmCall, Revision, Session, StageTime, Stakeholder
 from .rows import dumps, insert_event, new_id
+from .stakeholder_ops import check_unique_names
 from .text import NESTED_TOO_DEEP, clean_text
 
 FORMAT = "strategy-workshop-session"
@@ -250,6 +251,12 @@ def _check_references(tables: dict[str, list[dict[str, Any]]]) -> None:
                     f"The dump's {table} hold a row of another session "
                     f"({row['session_id']}); nothing was loaded."
                 )
+    try:
+        check_unique_names([r["name"] for r in tables["stakeholders"]])
+    except DuplicateNameError as error:
+        raise InvalidInputError(
+            f"The dump is not one the app wrote: {error} Nothing was loaded."
+        ) from None
     people = {r["id"] for r in tables["stakeholders"]}
     items = {r["id"] for r in tables["items"]}
     for item in tables["items"]:
@@ -316,6 +323,13 @@ def _check_item(row: dict[str, Any]) -> dict[str, Any]:
     row = {k: v for k, v in row.items() if k not in DERIVED_COLUMNS["items"]}
     out = _through(Item, row)
     out["body"] = validate_body(ItemKind(out["kind"]), out["body"])
+    # An approval is a person vouching for this exact text: the app writes the text's hash
+    # with it, so an approval whose hash does not match was edited in the file, not given.
+    if out["status"] == "approved" and out.get("approved_hash") != body_hash(out["body"]):
+        raise InvalidInputError(
+            f"The dump's item {out['id']} is marked approved, but the approval is not for "
+            "its text (edited in the file?); nothing was loaded."
+        )
     out["body_text"] = body_text(out["body"])
     out["stale"] = int(out.get("stale", 0))
     return out

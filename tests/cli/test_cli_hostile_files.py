@@ -3,6 +3,8 @@ exit code 1, nothing written, never a traceback (the helpers fail on one)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from support.history_helpers import run
 
@@ -59,3 +61,84 @@ def test_a_config_nested_beyond_reading_is_named_by_doctor(db_path, tmp_path, mo
 
     assert result.returncode == 1
     assert "config.toml: nested too deeply to read" in result.stdout + result.stderr
+
+
+def test_another_programs_database_is_refused_untouched(tmp_path):
+    import hashlib
+    import sqlite3
+
+    theirs = tmp_path / "orders.db"
+    with sqlite3.connect(theirs) as db:
+        db.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL)")
+        db.execute("INSERT INTO orders (total) VALUES (12.5)")
+    before = hashlib.sha256(theirs.read_bytes()).hexdigest()
+
+    result = run("list", db=theirs, check=False)
+
+    assert result.returncode == 3
+    assert "is another program's database (its tables: orders)" in result.stderr
+    assert hashlib.sha256(theirs.read_bytes()).hexdigest() == before
+    assert not (tmp_path / "orders.db-wal").exists()
+
+
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [
+        ("a-file/workshop.db", "part of its folder path is a file"),
+        ("x" * 300 + ".db", "File name too long"),
+        ("/proc/self/workshop.db", "No such file or directory"),
+    ],
+    ids=["parent-is-a-file", "name-too-long", "proc"],
+)
+def test_a_path_that_cannot_hold_a_database_is_said_in_one_line(tmp_path, where, reason):
+    (tmp_path / "a-file").write_text("not a folder")
+    path = where if where.startswith("/") else str(tmp_path / where)
+
+    result = run("list", db=path, check=False)
+
+    assert result.returncode == 3
+    assert result.stderr.strip() == (
+        f"workshop: Cannot use {path} for the database ({reason}); give a file in a folder "
+        "you can write. Nothing was changed."
+    )
+
+
+def _special_files(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)  # nobody writes to it: opening it to read would wait for ever
+    return {"zeros": "/dev/zero", "random": "/dev/urandom", "fifo": str(fifo)}
+
+
+@pytest.mark.parametrize("kind", ["zeros", "random", "fifo"])
+def test_a_device_or_a_pipe_is_refused_at_once_wherever_a_file_is_read(
+    db_path, tmp_path, monkeypatch, kind
+):
+    special = _special_files(tmp_path)[kind]
+
+    stakeholders = run("new", "--title", "Q3", "--stakeholders", special, db=db_path, check=False)
+    loaded = run("load", special, db=db_path, check=False)
+    brief = run("new", "--from", special, db=db_path, check=False)
+    monkeypatch.setenv("WORKSHOP_CONFIG", special)
+    monkeypatch.setenv("WORKSHOP_MODEL", "qwen")
+    doctor = run("doctor", db=db_path, check=False)
+
+    for result in (stakeholders, loaded, brief, doctor):
+        assert result.returncode == 1
+        assert f"{special}: not a regular file (a device, a pipe or a socket)" in (
+            result.stdout + result.stderr
+        )
+    monkeypatch.delenv("WORKSHOP_CONFIG")
+    assert "No sessions yet" in run("list", db=db_path).stdout
+
+
+def test_a_file_over_the_limit_is_refused_by_what_was_read(db_path, tmp_path):
+    big = tmp_path / "people.csv"
+    with big.open("w") as handle:
+        handle.write("name,role\n")
+        for n in range(400_000):
+            handle.write(f"Person {n},Lead\n")
+
+    result = run("new", "--title", "Q3", "--stakeholders", str(big), db=db_path, check=False)
+
+    assert result.returncode == 1
+    assert "larger than 5 MB; is it the right file?" in result.stderr

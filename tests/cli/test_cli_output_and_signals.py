@@ -47,11 +47,10 @@ def test_dash_as_the_output_file_means_stdout(db_path, tmp_path, monkeypatch, co
 
 
 @pytest.mark.parametrize(
-    ("sent", "code", "word"), [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "stopped")]
+    ("sent", "code", "word"),
+    [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "stopped")],
 )
-def test_a_stopped_draft_says_so_and_logs_what_was_in_flight(
-    db_path, llm_server, sent, code, word
-):
+def test_a_stopped_draft_says_so_and_logs_what_was_in_flight(db_path, llm_server, sent, code, word):
     llm_server.any_model = True
     llm_server.latency = 30  # every request is still waiting when the signal comes
     session_id = make_session(db_path, 3)

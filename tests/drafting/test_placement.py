@@ -237,3 +237,15 @@ def test_labels_instead_of_names_still_place_the_right_people(llm_server, db_pat
     placed = _placements(db_path, session_id)
     assert placed["Marta Kowalski"]["rationale"] == "Marta Kowalski funds the EU launch."
     assert placed["Tom Berg"]["rationale"] == "Tom Berg funds the EU launch."
+
+
+def test_placing_is_asked_for_at_temperature_zero_the_details_at_the_profiles(llm_server, db_path):
+    session_id = make_session(db_path, 2)
+
+    result = run_with_server(db_path, llm_server, "draft", session_id, "segmentation")
+
+    assert result.returncode == 0, result.stderr
+    temperatures = {
+        "placements" in json.dumps(r.body): r.body["temperature"] for r in llm_server.chat_requests
+    }
+    assert temperatures == {True: 0.0, False: 0.2}  # 0.2: the default of every profile

@@ -34,8 +34,11 @@ def test_a_llama_cpp_server_drafts_everyone_without_doctor_first(llm_server, db_
     assert len(details) == 6
     assert all(r.body["response_format"]["type"] == "json_object" for r in details)
     assert all("properties" in f["schema"] for f in kept)
-    # every request bounded and steady: a low temperature and a ceiling on the answer
-    assert {r.body["temperature"] for r in llm_server.chat_requests} == {0.2}
+    # every request bounded and steady: a low temperature (none for placing, a choice)
+    # and a ceiling on the answer
+    assert {r.body["temperature"] for r in details} == {0.2}
+    placing = [r for r in llm_server.chat_requests if r not in details]
+    assert placing and {r.body["temperature"] for r in placing} == {0.0}
     ceilings = [r.body["max_tokens"] for r in llm_server.chat_requests]
     assert all(0 < n <= 1000 for n in ceilings)
 

@@ -80,6 +80,8 @@ def test_csv_notes_with_newlines_quotes_and_commas(tmp_path):
         ("bad.csv", "name,influence\nAda,huge\n", "line 2: influence"),
         ("bad.csv", "name,role\n ,CFO\n", "line 2: name: must not be empty"),
         ("empty.csv", "\n\n", "no stakeholders"),
+        ("header.csv", "name,role,team\n", "a header but no stakeholders under it"),
+        ("u16.csv", "name,role\nAda,CFO\n".encode("utf-16-le"), "UTF-16 text without a byte"),
         ("b.toml", "title = ", "not valid TOML"),
         ("b.json", "{", "not valid JSON"),
         ("b.toml", 'organisation = "Acme"', "title"),
@@ -95,6 +97,25 @@ def test_bad_files_give_one_clear_message(tmp_path, name, data, message):
         reader(path)
     assert message in str(caught.value)
     assert str(path) in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("name;role;team\nAda Lovelace;CFO;Finance\nBo Ek;Sales;Sales\n", "utf-8"),
+        ("name\trole\tteam\nAda Lovelace\tCFO\tFinance\nBo Ek\tSales\tSales\n", "utf-8"),
+        # Excel's "Unicode text": UTF-16 with a byte-order mark, tabs between the fields.
+        ("name\trole\tteam\r\nAda Lovelace\tCFO\tFinance\r\nBo Ek\tSales\tSales\r\n", "utf-16"),
+        ("Ada Lovelace;CFO;Finance\nBo Ek;Sales;Sales\n", "utf-8"),
+    ],
+    ids=["semicolons", "tabs", "excel-unicode-text", "semicolons-no-header"],
+)
+def test_a_csv_separated_otherwise_reads_its_people_not_its_header(tmp_path, data, encoding):
+    people = read_stakeholders_csv(write(tmp_path, "people.csv", data.encode(encoding)))
+    assert [(p.name, p.role, p.team) for p in people] == [
+        ("Ada Lovelace", "CFO", "Finance"),
+        ("Bo Ek", "Sales", "Sales"),
+    ]
 
 
 def test_missing_file_and_folder(tmp_path):

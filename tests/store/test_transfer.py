@@ -179,6 +179,15 @@ def _broken(document: dict, how: str) -> dict:
         document["revisions"][1]["item_id"] = document["revisions"][0]["item_id"]
     elif how == "other session":
         document["events"][-1]["session_id"] = "ses_else"
+    elif how == "made-up approval":
+        item = next(i for i in document["items"] if i["status"] == "draft")
+        item.update(status="approved", approved_by="Mallory", approved_hash="f" * 64)
+        item["approved_at"] = item["updated_at"]
+    elif how == "edited approved text":
+        item = next(i for i in document["items"] if i["status"] == "approved")
+        item["body"] = item["body"] | {"rationale": "Whatever Mallory wants it to say."}
+    elif how == "same name twice":
+        document["stakeholders"][1]["name"] = document["stakeholders"][0]["name"].upper()
     return document
 
 
@@ -190,6 +199,9 @@ def _broken(document: dict, how: str) -> dict:
         ("missing stakeholder", "names a stakeholder that is not in it"),
         ("duplicate revision number", "does not hold together"),
         ("other session", "hold a row of another session"),
+        ("made-up approval", "is marked approved, but the approval is not for its text"),
+        ("edited approved text", "is marked approved, but the approval is not for its text"),
+        ("same name twice", "is listed twice"),
     ],
 )
 def test_a_damaged_dump_is_refused_whole(source, tmp_path, how, message):

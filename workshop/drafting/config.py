@@ -27,6 +27,7 @@ from sessions.errors import describe_validation
 from sessions.text import NESTED_TOO_DEEP
 from workshop.errors import WorkshopError
 from workshop.paths import config_path
+from workshop.drafting.reading import read_bounded
 
 DEFAULT_MODEL = "gpt-4o-mini"
 # Local servers (Ollama, llama.cpp, vLLM) ignore the key, but the client insists on one.
@@ -175,10 +176,13 @@ def checked_url(url: str) -> str:
     return url
 
 
+MAX_CONFIG_BYTES = 1_000_000  # a config file is a few hundred bytes
+
+
 def load_config(path: Path | None = None) -> ConfigFile:
     path = path or config_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_bounded(path, MAX_CONFIG_BYTES, "config file").decode("utf-8"))
     except FileNotFoundError:
         return ConfigFile()
     except (OSError, UnicodeDecodeError) as error:

@@ -84,6 +84,8 @@ class DraftJob:
     # A valid answer that breaks it is sent back once; if the fix is no better, it is kept,
     # for the room to see flagged, rather than lost.
     check: Callable[[BaseModel], str | None] | None = None
+    # For a classification, where any randomness is only a different answer next time.
+    temperature: float | None = None
 
 
 @dataclass
@@ -192,7 +194,9 @@ class DraftingEngine:
             "model": self.settings.model,
             "messages": with_schema_in_prompt(mode, messages, schema),
             "response_format": response_format(mode, job.answer_model.__name__, schema),
-            "temperature": self.settings.temperature,
+            "temperature": (
+                self.settings.temperature if job.temperature is None else job.temperature
+            ),
             "max_tokens": self.max_tokens(job),
         }
 

@@ -142,6 +142,9 @@ class JobBuilder:
         job.group = tuple(p.id for p in people)
         job.max_tokens = 100 + TOKENS_PER_ENTRY * len(people)
         job.repair = False  # whoever the answer missed is asked again on their own
+        # Placing is choosing, not writing: at the profile's temperature a 1.5B model put
+        # the same person in different segments from one run to the next (bench/).
+        job.temperature = 0.0
         job.guidance = guidance
         if len(people) > 1 and not self._fits(job):
             half = len(people) // 2

@@ -8,10 +8,14 @@ from typing import Any
 
 from sessions import Session, SessionStore
 from workshop.errors import WorkshopError
+from workshop.drafting.reading import read_bounded
 from workshop.rules.compare import Change, compare_sessions
 from workshop.service.files import write_private_file
 from workshop.service.items import ItemOps
 from workshop.service.sessions import SessionOps
+
+# A dump of a 30-person session with its whole history is well under 1 MB.
+MAX_DUMP_BYTES = 200_000_000
 
 
 class HistoryOps:
@@ -64,7 +68,7 @@ class HistoryOps:
         from sessions.transfer import parse_dump
 
         try:
-            text = Path(path).read_text(encoding="utf-8")
+            text = read_bounded(Path(path), MAX_DUMP_BYTES, "session dump").decode("utf-8")
         except FileNotFoundError:
             raise WorkshopError(f"{path}: no such file.") from None
         except UnicodeDecodeError:

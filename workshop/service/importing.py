@@ -5,6 +5,7 @@ Every problem becomes one WorkshopError that names the file and, where it can, t
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -19,6 +20,7 @@ from sessions import Brief, StakeholderInput
 from sessions.errors import describe_validation
 from sessions.text import NESTED_TOO_DEEP
 from workshop.errors import WorkshopError
+from workshop.drafting.reading import read_bounded
 
 MAX_FILE_BYTES = 5_000_000
 STAKEHOLDER_COLUMNS = ["name", "role", "team", "notes", "influence", "stance", "involvement"]
@@ -29,15 +31,22 @@ _LIST_MARKER = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 def read_text_file(path: Path, what: str) -> str:
     """The text of a UTF-8 file (a BOM is fine), or one clear error."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise WorkshopError(f"{path}: the {what} is larger than 5 MB; is it the right file?")
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_FILE_BYTES, what)
     except FileNotFoundError:
         raise WorkshopError(f"{path}: no such file.") from None
-    except IsADirectoryError:
-        raise WorkshopError(f"{path}: is a folder, not a {what}.") from None
     except OSError as error:
         raise WorkshopError(f"{path}: cannot read it ({error.strerror}).") from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text": UTF-16 with a BOM (and tabs between the fields).
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # said below, as for any text that is not UTF-8
+    elif b"\x00" in data:
+        raise WorkshopError(
+            f"{path}: looks like UTF-16 text without a byte-order mark (it has NUL bytes); "
+            f"save the {what} as UTF-8 and try again."
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -69,8 +78,9 @@ def parse_stakeholder_lines(text: str) -> list[StakeholderInput]:
 def read_stakeholders_csv(path: Path) -> list[StakeholderInput]:
     """A CSV with a header naming some of STAKEHOLDER_COLUMNS, or plain Name, Role, Team rows."""
     text = read_text_file(path, "stakeholder CSV")
+    delimiter = _delimiter(text)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as error:
         raise WorkshopError(f"{path}: not a valid CSV ({error}).") from None
     rows = [row for row in rows if any(cell.strip() for cell in row)]
@@ -85,6 +95,8 @@ def read_stakeholders_csv(path: Path) -> list[StakeholderInput]:
                 + ", ".join(STAKEHOLDER_COLUMNS)
             )
         columns, body, first_line = header, rows[1:], 2
+        if not body:
+            raise WorkshopError(f"{path}: the CSV has a header but no stakeholders under it.")
     else:
         columns, body, first_line = ["name", "role", "team", "notes"], rows, 1
     people = []
@@ -98,6 +110,18 @@ def read_stakeholders_csv(path: Path) -> list[StakeholderInput]:
         fields = {k: v for k, v in fields.items() if v or k == "name"}
         people.append(_stakeholder(fields, f"{path}: line {first_line + offset}"))
     return people
+
+
+def _delimiter(text: str) -> str:
+    """The separator of a CSV, from its first line: a comma unless that line has none and
+    has tabs (Excel's "Unicode text") or semicolons (Excel where the decimal mark is a
+    comma). Read with the wrong one, every line would be one field: the header a person."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if "," in first:
+        return ","
+    if "\t" in first:
+        return "\t"
+    return ";" if ";" in first else ","
 
 
 def read_brief_file(path: Path) -> tuple[Brief, list[StakeholderInput]]:

@@ -42,9 +42,13 @@ def load_keymap() -> dict[str, str]:
     """
     import tomllib
 
+    from workshop.errors import WorkshopError
+    from workshop.drafting.reading import read_bounded
+
     try:
-        keys = tomllib.loads(config_path().read_text(encoding="utf-8")).get("keys", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
+        text = read_bounded(config_path(), 1_000_000, "config file").decode("utf-8")
+        keys = tomllib.loads(text).get("keys", {})
+    except (OSError, WorkshopError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return {}
     if not isinstance(keys, dict):
         return {}

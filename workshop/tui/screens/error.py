@@ -21,9 +21,11 @@ class DatabaseErrorScreen(Screen[None]):
         with Vertical(id="error-box"):
             yield Static("The workshop database cannot be opened", id="error-title")
             yield Static(self.message, id="error-message", markup=False)
+            # Opening changes nothing whatever went wrong; said once, here or in the message.
+            said = "nothing was changed" in self.message.casefold()
             yield Static(
-                "Nothing was changed. Press q to quit; `workshop --db OTHER.db` opens "
-                "another file.",
+                ("" if said else "Nothing was changed. ")
+                + "Press q to quit; `workshop --db OTHER.db` opens another file.",
                 id="error-hint",
                 markup=False,
             )
