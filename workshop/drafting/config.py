@@ -25,9 +25,9 @@ from pydantic import (
 
 from sessions.errors import describe_validation
 from sessions.text import NESTED_TOO_DEEP
+from workshop.drafting.reading import read_bounded
 from workshop.errors import WorkshopError
 from workshop.paths import config_path
-from workshop.drafting.reading import read_bounded
 
 DEFAULT_MODEL = "gpt-4o-mini"
 # Local servers (Ollama, llama.cpp, vLLM) ignore the key, but the client insists on one.

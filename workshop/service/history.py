@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from sessions import Session, SessionStore
-from workshop.errors import WorkshopError
 from workshop.drafting.reading import read_bounded
+from workshop.errors import WorkshopError
 from workshop.rules.compare import Change, compare_sessions
 from workshop.service.files import write_private_file
 from workshop.service.items import ItemOps

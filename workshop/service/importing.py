@@ -19,8 +19,8 @@ from pydantic import ValidationError
 from sessions import Brief, StakeholderInput
 from sessions.errors import describe_validation
 from sessions.text import NESTED_TOO_DEEP
-from workshop.errors import WorkshopError
 from workshop.drafting.reading import read_bounded
+from workshop.errors import WorkshopError
 
 MAX_FILE_BYTES = 5_000_000
 STAKEHOLDER_COLUMNS = ["name", "role", "team", "notes", "influence", "stance", "involvement"]

@@ -42,8 +42,8 @@ def load_keymap() -> dict[str, str]:
     """
     import tomllib
 
-    from workshop.errors import WorkshopError
     from workshop.drafting.reading import read_bounded
+    from workshop.errors import WorkshopError
 
     try:
         text = read_bounded(config_path(), 1_000_000, "config file").decode("utf-8")
