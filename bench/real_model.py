@@ -230,7 +230,7 @@ def report(m: dict[str, Any]) -> str:
         f"- Machine: {machine()}",
         "- Model: Qwen2.5-Coder-1.5B-Instruct Q4_K_M on llama-cpp-python's server "
         f"({local_llama.LLAMA_VERSION}), n_ctx {CONTEXT}, 2 threads; the app's defaults "
-        "otherwise (concurrency adapts, temperature 0.2)",
+        "otherwise (concurrency adapts, temperature 0.2; placing at 0)",
         "- Run: `python bench/real_model.py` (bench/eval/: 20 people, labels, answers)",
         "",
         "| measure | value | target |",
