@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import IO, Any
@@ -396,8 +397,6 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main() -> None:
-    import signal
-
     signal.signal(signal.SIGTERM, _terminate)
     try:
         code = cli.main(prog_name="workshop", standalone_mode=False)

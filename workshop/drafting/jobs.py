@@ -26,7 +26,6 @@ from workshop.drafting.placement import (
     TOKENS_PER_ENTRY,
     EngagementDetails,
     PlacementsDraft,
-    value_of,
 )
 from workshop.drafting.pseudonyms import Pseudonyms
 from workshop.drafting.tokens import TokenCounter
@@ -160,7 +159,7 @@ class JobBuilder:
         """
         block = self.person(person, compact=True)
         suggestion = self.playbook.suggest_segment(
-            value_of(person.influence), value_of(person.stance), value_of(person.involvement)
+            person.influence, person.stance, person.involvement
         )
         if suggestion is None:
             return block

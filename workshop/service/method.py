@@ -44,11 +44,7 @@ class MethodOps:
 
     def suggestion(self, person: Stakeholder) -> Suggestion | None:
         """What the playbook's attribute rules say about one person (None: nothing)."""
-        return self.playbook.suggest_segment(
-            person.influence.value if person.influence else None,
-            person.stance.value if person.stance else None,
-            person.involvement.value if person.involvement else None,
-        )
+        return self.playbook.suggest_segment(person.influence, person.stance, person.involvement)
 
     def suggestions(self, record: SessionRecord) -> dict[str, Suggestion]:
         """What the rules say about each person, where they say anything."""
