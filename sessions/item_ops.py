@@ -1,7 +1,9 @@
 """Item and revision writes, run inside the store's transactions.
 
 The rules live here: a person's edit is never overwritten by a model; an edit reopens an
-approved item; every change appends a revision; versions detect conflicting edits.
+approved item; every change appends a revision; versions detect conflicting edits; a person
+(or a segment's guide) has one untouched model draft of a kind at a time, whatever runs at
+once (the partial unique indexes of migration m004 hold it in the database itself).
 """
 
 from __future__ import annotations
@@ -57,6 +59,14 @@ def create(
     if origin is Origin.EDITED:
         raise InvalidInputError("A new item is drafted by a model or written by a person.")
     data = _validated_body(kind, body)
+    if origin is Origin.MODEL:
+        # Two drafts of the same person started at once: the later one is a redraft of
+        # the first, read here inside the write transaction, not before the model call.
+        occupant = _untouched_draft(db, session_id, kind, stakeholder_id, data.get("segment"))
+        if occupant is not None:
+            _write(db, occupant, data, Status.DRAFT, Origin.MODEL, stale=False)
+            _revision(db, occupant.id, data, Status.DRAFT, Origin.MODEL, author, llm_call_id, note)
+            return occupant.id
     item_id, stamp = new_id("item"), now()
     db.execute(
         """INSERT INTO items (id, session_id, kind, stakeholder_id, segment, status, origin,
@@ -150,11 +160,57 @@ def set_status(db: Database, item_id: str, status: str, by: str, note: str) -> s
     new_status = Status(status)
     if item.status is new_status:
         return item.session_id
+    if new_status is Status.DRAFT and item.origin is Origin.MODEL:
+        # Reopening an older model draft: the person chose it over the newer one.
+        occupant = _untouched_draft(
+            db, item.session_id, item.kind, item.stakeholder_id, item.segment
+        )
+        if occupant is not None:
+            set_status(db, occupant.id, "rejected", by, "superseded: an earlier draft was reopened")
     _write(db, item, item.body, new_status, item.origin, stale=item.stale)
     _revision(db, item_id, item.body, new_status, item.origin, by, None, note)
     kind = "item_rejected" if new_status is Status.REJECTED else "item_reopened"
     insert_event(db, item.session_id, kind, {"item_id": item_id, "by": by, "note": note})
     return item.session_id
+
+
+def supersede_model_drafts(db: Database, session_id: str, kind: ItemKind, by: str) -> None:
+    """Reject the session's untouched model drafts of kind: a newer set replaces them."""
+    rows = db.query(
+        "SELECT id FROM items WHERE session_id=? AND kind=? AND origin='model' AND status='draft'",
+        [session_id, kind.value],
+    )
+    for row in list(rows):
+        set_status(db, row["id"], "rejected", by, "superseded by a newer draft")
+
+
+def draft_slot(kind: str, stakeholder_id: str | None, segment: str | None) -> tuple | None:
+    """What one untouched model draft stands for: a person's item of a kind, or a
+    segment's guide; None for the kinds a model drafts as a set (outcomes)."""
+    if stakeholder_id is not None:
+        return (kind, stakeholder_id)
+    if kind == ItemKind.DISCUSSION_GUIDE.value and segment is not None:
+        return (kind, segment)
+    return None
+
+
+def _untouched_draft(
+    db: Database, session_id: str, kind: ItemKind, stakeholder_id: str | None, segment: str | None
+) -> Item | None:
+    slot = draft_slot(kind.value, stakeholder_id, segment)
+    if slot is None:
+        return None
+    where = (
+        "stakeholder_id=?" if stakeholder_id is not None else "stakeholder_id IS NULL AND segment=?"
+    )
+    rows = list(
+        db.query(
+            f"""SELECT * FROM items WHERE session_id=? AND kind=? AND {where}
+            AND origin='model' AND status='draft' ORDER BY updated_at DESC LIMIT 1""",
+            [session_id, kind.value, slot[1]],
+        )
+    )
+    return item_from_row(rows[0]) if rows else None
 
 
 def revisions(db: Database, item_id: str) -> list[Revision]:

@@ -177,3 +177,65 @@ def m002_stage_times(db: Database) -> None:
 def m003_counted_output_tokens(db: Database) -> None:
     """The answer's tokens as counted by the app, for endpoints whose streams report none."""
     db.execute("ALTER TABLE llm_calls ADD COLUMN tokens_out_counted INTEGER")
+
+
+_UNTOUCHED = "origin = 'model' AND status = 'draft'"
+
+
+@migration
+def m004_one_model_draft_per_person(db: Database) -> None:
+    """One untouched model draft per person and kind (and per segment for a guide).
+
+    Drafts run at once used to leave several; the newest of each stays and the others are
+    rejected with a revision saying why, so that nothing is lost and the index can hold.
+    """
+    import secrets
+    from datetime import UTC, datetime
+
+    stamp = datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    rows = db.execute(
+        f"""SELECT id, session_id, kind, coalesce(stakeholder_id, 'segment:' || segment) AS slot
+        FROM items WHERE {_UNTOUCHED}
+        AND (stakeholder_id IS NOT NULL OR (kind = 'discussion_guide' AND segment IS NOT NULL))
+        ORDER BY session_id, kind, slot, updated_at DESC, rowid DESC"""
+    ).fetchall()
+    seen: set[tuple[str, str, str]] = set()
+    merged: dict[str, int] = {}
+    for item_id, session_id, kind, slot in rows:
+        if (session_id, kind, slot) not in seen:
+            seen.add((session_id, kind, slot))
+            continue
+        db.execute(
+            "UPDATE items SET status='rejected', version=version+1, updated_at=? WHERE id=?",
+            [stamp, item_id],
+        )
+        db.execute(
+            """INSERT INTO revisions (id, item_id, number, body, status, origin, author,
+            llm_call_id, note, created_at)
+            SELECT ?, id, (SELECT coalesce(max(number), 0) + 1 FROM revisions
+                WHERE item_id = items.id), body, 'rejected', origin, 'workshop', NULL,
+                'superseded: a second draft of the same thing, from drafts run at once', ?
+            FROM items WHERE id = ?""",
+            [f"rev_{secrets.token_hex(6)}", stamp, item_id],
+        )
+        merged[session_id] = merged.get(session_id, 0) + 1
+    for session_id, count in merged.items():
+        db.execute(
+            "INSERT INTO events (id, session_id, kind, detail, created_at) VALUES (?,?,?,?,?)",
+            [
+                f"evt_{secrets.token_hex(6)}",
+                session_id,
+                "duplicate_drafts_merged",
+                f'{{"rejected": {count}}}',
+                stamp,
+            ],
+        )
+    db.execute(
+        f"""CREATE UNIQUE INDEX items_one_model_draft_per_person
+        ON items(kind, stakeholder_id) WHERE {_UNTOUCHED} AND stakeholder_id IS NOT NULL"""
+    )
+    db.execute(
+        f"""CREATE UNIQUE INDEX items_one_model_guide_per_segment
+        ON items(session_id, kind, segment)
+        WHERE {_UNTOUCHED} AND stakeholder_id IS NULL AND kind = 'discussion_guide'"""
+    )

@@ -66,6 +66,31 @@ class ItemMethods(StoreBase):
             touch_session(db, session_id)
         return self.get_item(item_id)
 
+    def replace_model_drafts(
+        self,
+        session_id: str,
+        kind: ItemKind | str,
+        bodies: list[dict[str, Any]],
+        author: str,
+        llm_call_id: str | None = None,
+        note: str = "",
+    ) -> list[Item]:
+        """A model's new set of drafts (outcomes): the untouched drafts of the kind make way
+        in the same transaction, so drafts run at once leave one set, not two."""
+        kind = choice(ItemKind, kind, "item kind")
+        self.get_session(session_id)
+        self._check_llm_call(llm_call_id)
+        with self._write() as db:
+            item_ops.supersede_model_drafts(db, session_id, kind, author)
+            ids = [
+                item_ops.create(
+                    db, session_id, kind, body, Origin.MODEL, author, None, llm_call_id, note
+                )
+                for body in bodies
+            ]
+            touch_session(db, session_id)
+        return [self.get_item(i) for i in ids]
+
     def get_item(self, item_id: str) -> Item:
         with translate_errors(self.path):
             return item_ops.get(self.db, item_id)

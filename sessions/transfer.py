@@ -23,6 +23,7 @@ from sqlite_utils import Database
 from .bodies import body_hash, body_text, validate_body
 from .database import schema_version
 from .errors import DuplicateNameError, InvalidInputError, describe_validation
+from .item_ops import draft_slot
 from .migrations import MIGRATION_NAMES
 from .models import Event, Item, ItemKind, LlmCall, Revision, Session, StageTime, Stakeholder
 from .rows import dumps, insert_event, new_id
@@ -155,6 +156,7 @@ def load_session(db: Database, document: dict[str, Any], as_copy: bool = False) 
         raise InvalidInputError("This is not a session dump: expected a JSON object.")
     check_header(document)
     tables = _read_tables(db, document)
+    merged = _supersede_duplicate_drafts(tables)
     session = tables["sessions"][0]
     old_session_id = session["id"]
     if as_copy:
@@ -182,7 +184,44 @@ def load_session(db: Database, document: dict[str, Any], as_copy: bool = False) 
         ) from None
     if as_copy:
         insert_event(db, session["id"], "loaded_as_copy", {"from": old_session_id})
+    if merged:
+        insert_event(db, session["id"], "duplicate_drafts_merged", {"rejected": merged})
     return session["id"]
+
+
+def _supersede_duplicate_drafts(tables: dict[str, list[dict[str, Any]]]) -> int:
+    """A dump from before one-draft-per-person held: the newest untouched model draft of
+    each person stays a draft, the others are rejected with a revision saying why."""
+    newest: dict[tuple, dict[str, Any]] = {}
+    older: list[dict[str, Any]] = []
+    ordered = sorted(tables["items"], key=lambda r: str(r.get("updated_at")), reverse=True)
+    for item in ordered:
+        slot = draft_slot(str(item["kind"]), item.get("stakeholder_id"), item.get("segment"))
+        if slot is None or item.get("origin") != "model" or item.get("status") != "draft":
+            continue
+        if slot in newest:
+            older.append(item)
+        else:
+            newest[slot] = item
+    for item in older:
+        numbers = [r["number"] for r in tables["revisions"] if r["item_id"] == item["id"]]
+        item["status"] = "rejected"
+        item["version"] = int(item.get("version") or 1) + 1
+        tables["revisions"].append(
+            {
+                "id": new_id("revision"),
+                "item_id": item["id"],
+                "number": max(numbers, default=0) + 1,
+                "body": item["body"],
+                "status": "rejected",
+                "origin": "model",
+                "author": "workshop",
+                "llm_call_id": None,
+                "note": "superseded: a second draft of the same thing, from drafts run at once",
+                "created_at": item["updated_at"],
+            }
+        )
+    return len(older)
 
 
 def _exists(db: Database, table: str, row_id: str) -> bool:

@@ -242,7 +242,7 @@ class Drafter:
         guidance = [f"guidance: {job.guidance}"] if job.guidance else []
         note = "; ".join([*job.notes, *guidance])
         if isinstance(answer, OutcomesDraft):
-            return self._store_outcomes(job, answer, result.call_id, note, existing)
+            return self._store_outcomes(job, answer, result.call_id, note)
         body = answer.model_dump(mode="json")
         current = _current(existing, kind, job.stakeholder_id, body.get("segment"))
         if current is not None:
@@ -260,30 +260,17 @@ class Drafter:
         return [item]
 
     def _store_outcomes(
-        self,
-        job: DraftJob,
-        answer: OutcomesDraft,
-        call_id: str | None,
-        note: str,
-        existing: list[Item],
+        self, job: DraftJob, answer: OutcomesDraft, call_id: str | None, note: str
     ) -> list[Item]:
-        session_id = job.session_id or ""
         # Untouched drafts from an earlier round make way; edited and approved ones stay.
-        for old in existing:
-            if old.origin is Origin.MODEL and old.status is Status.DRAFT:
-                self.store.reject_item(old.id, self.author, "superseded by a newer draft")
-        return [
-            self.store.create_item(
-                session_id,
-                ItemKind.OUTCOME,
-                outcome.model_dump(mode="json"),
-                Origin.MODEL,
-                self.author,
-                llm_call_id=call_id,
-                note=note,
-            )
-            for outcome in answer.outcomes
-        ]
+        return self.store.replace_model_drafts(
+            job.session_id or "",
+            ItemKind.OUTCOME,
+            [outcome.model_dump(mode="json") for outcome in answer.outcomes],
+            self.author,
+            llm_call_id=call_id,
+            note=note,
+        )
 
 
 def _current(
