@@ -8,6 +8,13 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
 
+# Said wherever an id that was there a moment ago is not: the usual reason, not a guess.
+GONE_HINT = (
+    "it is not in the database (deleted in another window or with the workshop command?); "
+    "nothing was changed."
+)
+
+
 class StoreError(Exception):
     """Base of every error the session store raises on purpose."""
 

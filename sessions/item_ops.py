@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from sqlite_utils import Database
 
 from .bodies import body_hash, body_text, validate_body
-from .errors import ConflictError, InvalidInputError, NotFoundError, invalid
+from .errors import GONE_HINT, ConflictError, InvalidInputError, NotFoundError, invalid
 from .models import Item, ItemKind, Origin, Revision, Status
 from .rows import dumps, insert_event, item_from_row, new_id, now
 
@@ -30,7 +30,7 @@ def _validated_body(kind: ItemKind, body: Any) -> dict[str, Any]:
 def get(db: Database, item_id: str) -> Item:
     rows = list(db.query("SELECT * FROM items WHERE id=?", [item_id]))
     if not rows:
-        raise NotFoundError(f"No item with id {item_id!r}.")
+        raise NotFoundError(f"No item with id {item_id!r}: {GONE_HINT}")
     return item_from_row(rows[0])
 
 

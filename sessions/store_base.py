@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,11 @@ from .rows import (
     dumps,
     now,
     session_from_row,
+)
+
+VANISHED = (
+    "What this change belongs to is no longer there: it was deleted in another window or "
+    "with the workshop command. Nothing was changed."
 )
 
 
@@ -51,6 +57,11 @@ class StoreBase:
                     if self.db.conn.in_transaction:
                         self.db.conn.rollback()
                     raise
+        except sqlite3.IntegrityError as error:
+            if "FOREIGN KEY" not in str(error):
+                raise
+            # Checked before the write, then deleted by another window or process in between.
+            raise NotFoundError(VANISHED) from None
         except DatabaseError as error:
             # SQLite opens a file it cannot write read-only and stays so: once the file
             # is writable again, only a new connection lets the person's retry through.
@@ -66,6 +77,9 @@ class StoreBase:
     def _rows(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict]:
         with translate_errors(self.path):
             return list(self.db.query(sql, params))
+
+    def session_exists(self, session_id: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM sessions WHERE id = ?", [session_id]))
 
     def get_session(self, session_id: str) -> Session:
         rows = self._rows("SELECT * FROM sessions WHERE id = ?", [session_id])

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import item_ops, stakeholder_ops
-from .errors import InvalidInputError, NotFoundError
+from .errors import GONE_HINT, InvalidInputError, NotFoundError
 from .models import (
     Stakeholder,
     StakeholderInput,
@@ -33,7 +33,7 @@ class StakeholderMethods(StoreBase):
     def get_stakeholder(self, stakeholder_id: str) -> Stakeholder:
         rows = self._rows("SELECT * FROM stakeholders WHERE id=?", [stakeholder_id])
         if not rows:
-            raise NotFoundError(f"No stakeholder with id {stakeholder_id!r}.")
+            raise NotFoundError(f"No stakeholder with id {stakeholder_id!r}: {GONE_HINT}")
         return stakeholder_from_row(rows[0])
 
     def add_stakeholders(

@@ -76,6 +76,10 @@ class SessionOps:
     def load(self, session_ref: str) -> SessionRecord:
         return self._store.load_session(self.resolve(session_ref))
 
+    def exists(self, session_id: str) -> bool:
+        """False once the session was deleted (another window, the CLI)."""
+        return self._store.session_exists(session_id)
+
     def get(self, session_ref: str) -> Session:
         """One session's brief and state, without its people and items."""
         return self._store.get_session(self.resolve(session_ref))

@@ -16,7 +16,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from sessions import StoreError
+from sessions import NotFoundError, StoreError
 from workshop.tui.screens.new_session import NewSessionScreen
 
 if TYPE_CHECKING:
@@ -33,14 +33,21 @@ EMPTY_TEXT = (
 
 def _when_open(action: Callable[[HomeScreen], None]) -> Callable[[HomeScreen], None]:
     """An action that needs the database: pressed before it is open (the first few tenths
-    of a second), it runs as soon as the list is filled; the last such key wins."""
+    of a second), it runs as soon as the list is filled; the last such key wins. A store
+    error (the session deleted elsewhere, a read-only or full disk) is said, not raised."""
+
+    def guarded(screen: HomeScreen) -> None:
+        try:
+            action(screen)
+        except StoreError as error:
+            screen._refused(error)
 
     @functools.wraps(action)
     def run(screen: HomeScreen) -> None:
         if screen.ready:
-            action(screen)
+            guarded(screen)
         else:
-            screen._waiting = lambda: action(screen)
+            screen._waiting = lambda: guarded(screen)
 
     return run
 
@@ -236,9 +243,21 @@ class HomeScreen(Screen[None]):
         try:
             self.service.sessions.resolve(session_id)
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            self._refused(error)
             return
         self.app.push_screen(WorkshopScreen(self.service, session_id))
+
+    def _refused(self, error: StoreError) -> None:
+        if isinstance(error, NotFoundError):
+            # The list was read before another window or the CLI deleted the session.
+            self.show_sessions()
+            self.notify(
+                "That session is no longer there: it was deleted in another window or with "
+                "the workshop command. The list is up to date again.",
+                severity="warning",
+            )
+            return
+        self.notify(str(error), severity="error")
 
     @_when_open
     def action_view_session(self) -> None:
@@ -252,7 +271,7 @@ class HomeScreen(Screen[None]):
         try:
             record = self.service.sessions.load(session_id)
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            self._refused(error)
             return
         self.app.push_screen(SessionViewScreen(self.service, record))
 
@@ -284,7 +303,7 @@ class HomeScreen(Screen[None]):
         try:
             child = self.service.history.follow_up(session_id)
         except StoreError as error:
-            self.notify(str(error), severity="error")
+            self._refused(error)
             return
         self.show_sessions()
         self._highlight(child.id)
@@ -392,10 +411,15 @@ class HomeScreen(Screen[None]):
         )
 
         def answered(yes: bool | None) -> None:
-            if yes:
+            if not yes:
+                return
+            try:
                 self.service.sessions.delete(session_id)
-                self.show_sessions()
-                self.notify(f"Deleted {session.title}.")
+            except StoreError as error:
+                self._refused(error)
+                return
+            self.show_sessions()
+            self.notify(f"Deleted {session.title}.")
 
         self.app.push_screen(ConfirmDialog(question, yes="Delete"), answered)
 

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from sessions import Stage, StoreError
+from sessions import NotFoundError, Stage, StoreError
 from workshop.errors import WorkshopError
 from workshop.service.facade import WorkshopService
 from workshop.tui.stages.base import Saved, SaveFailed, SessionChanged, StagePane
@@ -79,6 +79,7 @@ class WorkshopScreen(Screen[None]):
         self._stage: Stage = Stage.BRIEF
         self._stage_started = time.monotonic()
         self._unsaved_seconds = 0.0
+        self._gone = False
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -158,15 +159,43 @@ class WorkshopScreen(Screen[None]):
                 self.status.show_stage(stage.value.capitalize())
                 self.status.show_saved("stage")
         # Reloaded after the stage is saved, so what the pane shows is current.
-        self.query_one(f"#pane-{tab}", StagePane).reload()
+        self._reload(tab)
 
     @on(StageTabs.FocusRefused)
     def stage_kept(self) -> None:
         # The shown stage puts the focus back where its own keys work.
-        tab = self.query_one(StageTabs).active.removeprefix("tab-")
-        self.query_one(f"#pane-{tab}", StagePane).reload()
+        self._reload(self.query_one(StageTabs).active.removeprefix("tab-"))
+
+    def _reload(self, tab: str) -> None:
+        try:
+            self.query_one(f"#pane-{tab}", StagePane).reload()
+        except NotFoundError:
+            self._check_still_there()
+
+    # A session deleted elsewhere -----------------------------------------------------
+
+    def _check_still_there(self, leaving: bool = False) -> bool:
+        """Go home, saying why, once the session is no longer in the database."""
+        if self._gone or self.service.sessions.exists(self.session_id):
+            return not self._gone
+        self._gone = True
+        self.app.notify(
+            "This session was deleted in another window or with the workshop command, so "
+            "there is nothing left here to save to. Back to the list of sessions.",
+            title="Session deleted elsewhere",
+            severity="warning",
+            timeout=12,
+        )
+        if leaving:
+            return False
+        while self.app.screen is not self:
+            self.app.pop_screen()  # an open dialog's edit has nowhere to go
+        self.app.pop_screen()
+        return False
 
     def _tick(self) -> None:
+        if not self._check_still_there():
+            return
         now = time.monotonic()
         self._unsaved_seconds += now - self._stage_started
         self._stage_started = now
@@ -190,7 +219,8 @@ class WorkshopScreen(Screen[None]):
         self._times = self.service.sessions.stage_times(self.session_id)
 
     def on_unmount(self) -> None:
-        self._save_time()
+        if self._check_still_there(leaving=True):
+            self._save_time()
 
     def action_time_box(self) -> None:
         from workshop.tui.dialogs.common import PromptDialog
@@ -226,11 +256,15 @@ class WorkshopScreen(Screen[None]):
 
     @on(SaveFailed)
     def save_failed(self, event: SaveFailed) -> None:
+        if not self._check_still_there():
+            return
         self.status.show_save_failed(event.message)
         self.notify(event.message, title="Not saved", severity="error", timeout=8, markup=False)
 
     @on(SessionChanged)
     def session_changed(self) -> None:
+        if not self._check_still_there():
+            return
         title = self.service.sessions.get(self.session_id).title
         self.status.show_title(title)
         self._show_tokens()
