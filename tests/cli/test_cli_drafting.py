@@ -167,3 +167,46 @@ def test_show_puts_rule_suggestions_beside_drafts(llm_server, db_path):
     assert "Dana: influencer [draft, model draft]" in shown
     assert "rules suggest detractor" in shown
     assert "Model calls: 3 (0 failed)" in shown  # one placement, two sets of details
+
+
+def test_doctor_records_and_reports_broken_answers_as_broken(llm_server, db_path):
+    import sqlite3
+
+    llm_server.add_fault("malformed_json", times=None, match="Answer with the JSON object")
+    result = run("--db", str(db_path), "doctor", env=llm_server.env())
+
+    assert result.returncode == 1
+    assert "[FAIL] json: No response format gave a usable answer" in result.stdout
+    assert "not with JSON" in result.stdout
+    conn = sqlite3.connect(db_path)
+    try:
+        logged = conn.execute(
+            "SELECT purpose, status FROM llm_calls WHERE purpose LIKE 'doctor:%'"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert logged and {status for _, status in logged} == {"malformed_json"}
+
+
+def test_doctor_calls_an_empty_reply_a_failure(llm_server, db_path):
+    llm_server.add_fault("malformed_json", content=" ", match="single word OK")
+    result = run("--db", str(db_path), "doctor", env=llm_server.env())
+
+    assert result.returncode == 1
+    assert "[FAIL] request:" in result.stdout and "empty answer" in result.stdout
+
+
+def test_show_counts_broken_answers_as_failed_calls(llm_server, db_path):
+    with SessionStore.open(db_path) as store:
+        session_id = make_session(store, 3)
+    llm_server.add_fault("schema_invalid", times=None, match=details_request_of("Person 02"))
+    llm_server.add_fault("drop_stream", times=None, match=details_request_of("Person 01"))
+    args = ("--db", str(db_path))
+    assert run(*args, "draft", session_id, "segmentation", env=llm_server.env()).returncode == 1
+
+    shown = run(*args, "show", session_id, env={}).stdout
+
+    with SessionStore.open(db_path) as store:
+        failed = store.failed_calls(session_id)
+    assert set(failed) == {"schema_invalid", "stream_dropped"}
+    assert f"({sum(failed.values())} failed: 2 answers did not fit, 2 streams dropped)" in shown

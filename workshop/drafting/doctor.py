@@ -13,7 +13,12 @@ from sessions.text import clean_text
 from workshop.drafting.capabilities import Capabilities
 from workshop.drafting.config import ModelSettings
 from workshop.drafting.engine import FORMAT, answer_schema
-from workshop.drafting.faults import DraftError, from_openai_error
+from workshop.drafting.faults import (
+    DraftError,
+    MalformedJSONFault,
+    SchemaInvalidFault,
+    from_openai_error,
+)
 from workshop.drafting.formats import DESCRIPTIONS, JSON_SCHEMA, LADDER, response_format
 
 
@@ -84,6 +89,17 @@ async def run_checks(
             return checks
         checks.append(Check("request", True, f"A small request worked: {reply[:40]!r}."))
         mode, refused = await _best_format(client, settings, record_call)
+        if mode is None:
+            # Nothing is remembered: the drafts find their way themselves, request by request.
+            checks.append(
+                Check(
+                    "json",
+                    False,
+                    f"No response format gave a usable answer ({refused}). Drafts may fail; "
+                    "a larger or instruction-tuned model usually answers in JSON.",
+                )
+            )
+            return checks
         capabilities.set(host, model, JSON_SCHEMA, mode == JSON_SCHEMA)
         capabilities.set(host, model, FORMAT, mode)
         if mode == JSON_SCHEMA:
@@ -102,8 +118,9 @@ async def run_checks(
     return checks
 
 
-async def _best_format(client, settings, record_call) -> tuple[str, str]:
-    """The best response_format the endpoint answers correctly, and why better ones failed."""
+async def _best_format(client, settings, record_call) -> tuple[str | None, str]:
+    """The best response_format the endpoint answers correctly (None: none did), and why
+    better ones failed."""
     ask = [{"role": "user", "content": 'Answer with the JSON object {"ok": true}.'}]
     refused = ""
     for mode in LADDER:
@@ -118,7 +135,7 @@ async def _best_format(client, settings, record_call) -> tuple[str, str]:
         if not isinstance(reply, DraftError):
             return mode, refused
         refused = refused or reply.message
-    return LADDER[-1], refused
+    return None, refused
 
 
 async def _call(client, settings, record_call, purpose, messages, **extra) -> str | DraftError:
@@ -147,10 +164,28 @@ async def _call(client, settings, record_call, purpose, messages, **extra) -> st
     if completion.usage:
         call.tokens_in = completion.usage.prompt_tokens
         call.tokens_out = completion.usage.completion_tokens
+    # Judged before it is logged: the record says what the answer was, not that one came.
+    fault = _judged(content, bool(extra.get("response_format")), settings.endpoint_host)
+    if fault is not None:
+        call.status, call.error = fault.kind, fault.message
     record_call(call)
-    if extra.get("response_format"):
-        try:
-            _Ping.model_validate(json.loads(content))
-        except ValueError as error:
-            return DraftError(f"the answer did not match the schema: {error}")
-    return content
+    return content if fault is None else fault
+
+
+def _judged(content: str, structured: bool, host: str) -> DraftError | None:
+    if not content.strip():
+        return MalformedJSONFault(f"{host} sent an empty answer.")
+    if not structured:
+        return None
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return MalformedJSONFault(f"{host} answered, but not with JSON: {content[:60]!r}.")
+    try:
+        _Ping.model_validate(data)
+    except ValueError:
+        return SchemaInvalidFault(
+            f'{host} answered with JSON that does not fit the schema (asked for {{"ok": true}}, '
+            f"got {content[:60]!r})."
+        )
+    return None
