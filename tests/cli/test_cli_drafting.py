@@ -210,3 +210,22 @@ def test_show_counts_broken_answers_as_failed_calls(llm_server, db_path):
         failed = store.failed_calls(session_id)
     assert set(failed) == {"schema_invalid", "stream_dropped"}
     assert f"({sum(failed.values())} failed: 2 answers did not fit, 2 streams dropped)" in shown
+
+
+def test_a_slow_single_draft_says_what_it_is_waiting_for(
+    llm_server, db_path, tmp_path, monkeypatch
+):
+    from support.drafting_helpers import use_test_server
+
+    use_test_server(llm_server, tmp_path, monkeypatch, timeout=4, max_retries=2)
+    with SessionStore.open(db_path) as store:
+        session_id = make_session(store, 2)
+    llm_server.latency = 2.5  # no word from the server for 2.5 s, within the 4 s timeout
+
+    result = run("--db", str(db_path), "draft", session_id, "outcomes", env={})
+
+    assert result.returncode == 0, result.stderr
+    waiting = [line for line in result.stderr.splitlines() if "still waiting" in line]
+    assert waiting, result.stderr
+    assert f"still waiting for 127.0.0.1:{llm_server.port} (1 draft out" in waiting[0]
+    assert "gives up after 4 s and is then tried twice more" in waiting[0]

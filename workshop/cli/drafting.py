@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import AsyncIterator, Sequence
 
 import click
 
@@ -15,15 +18,29 @@ from workshop.drafting.placing import PLACED, unsettled
 from workshop.errors import WorkshopError
 from workshop.service.facade import WorkshopService
 
+HEARTBEAT_SECONDS = 15.0  # of silence from the endpoint before the CLI says it is waiting
+_ENDED = ("done", "failed", "cancelled", "queued", PLACED)
+
 
 class _Progress:
     """One line per draft when it ends (and when it needs a repair or is held back for a
-    server that takes one at a time); chunks and plain queueing would flood a log."""
+    server that takes one at a time); chunks and plain queueing would flood a log. While
+    drafts are out and the endpoint says nothing, a line now and then says what the wait
+    is for and how long it can last."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: ModelSettings) -> None:
         self.last_message = ""
+        self.settings = settings
+        self.every = min(HEARTBEAT_SECONDS, max(1.0, settings.timeout / 4))
+        self.out: dict[str, float] = {}  # drafts sent and not ended: when they were sent
+        self.last_word = time.monotonic()
 
     def __call__(self, event: Progress) -> None:
+        self.last_word = time.monotonic()
+        if event.state in _ENDED:
+            self.out.pop(event.key, None)
+        else:
+            self.out.setdefault(event.key, self.last_word)
         told = event.state in ("done", "failed", "cancelled", "repairing", PLACED)
         if not told and not (event.state == "queued" and event.message):
             return
@@ -37,6 +54,42 @@ class _Progress:
         if event.message:
             line += f" — {event.message}"
         click.echo(line, err=True)
+
+    async def heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.every / 2)
+            now = time.monotonic()
+            if self.out and now - self.last_word >= self.every:
+                self.last_word = now
+                click.echo(f"  … {self.waiting(now)}", err=True)
+
+    def waiting(self, now: float) -> str:
+        longest = round(now - min(self.out.values()))
+        tries = self.settings.max_retries
+        again = f" and is then tried {_times(tries)} more" if tries else ""
+        return (
+            f"still waiting for {self.settings.endpoint_host} ({_drafts(len(self.out))} out, "
+            f"the oldest sent {longest} s ago, no answer yet). A request gives up after "
+            f"{self.settings.timeout:g} s{again}; the profile's timeout sets it."
+        )
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
+
+
+def _drafts(n: int) -> str:
+    return "1 draft" if n == 1 else f"{n} drafts"
+
+
+@contextlib.asynccontextmanager
+async def _watched(settings: ModelSettings) -> AsyncIterator[_Progress]:
+    progress = _Progress(settings)
+    beat = asyncio.create_task(progress.heartbeat())
+    try:
+        yield progress
+    finally:
+        beat.cancel()
 
 
 async def run_draft(
@@ -77,7 +130,8 @@ async def run_draft(
             f"{drafter.settings.model} at {drafter.settings.endpoint_host}…",
             err=True,
         )
-        summary = await drafter.run(item_kind, jobs, _Progress())
+        async with _watched(drafter.settings) as progress:
+            summary = await drafter.run(item_kind, jobs, progress)
     finally:
         await drafter.aclose()
     _report(summary, f"Drafted {len(summary.drafted)}")
@@ -120,10 +174,11 @@ async def _run_placement(
     earlier = [i for i in lacking if i not in ids]
     if earlier:
         click.echo(f"Drafting the details for {_people(len(earlier))} with {model}…", err=True)
-    if quick:
-        summary = await drafter.place(jobs, _Progress(), details=False)
-    else:
-        summary = await drafter.complete(session_id, lacking, jobs, _Progress())
+    async with _watched(drafter.settings) as progress:
+        if quick:
+            summary = await drafter.place(jobs, progress, details=False)
+        else:
+            summary = await drafter.complete(session_id, lacking, jobs, progress)
     details = "" if quick else f", details for {len(summary.detailed)}"
     _report(summary, f"Placed {len(summary.drafted)}{details}")
     if quick and summary.drafted:
