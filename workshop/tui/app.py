@@ -47,6 +47,7 @@ class WorkshopApp(App[None]):
         super().__init__()
         self.service = service
         self.db_path = db_path
+        self._keymap_read: dict[str, str] = {}
         # Tests pass remember=False so they neither read nor write the user's preferences.
         self.remember = remember
 
@@ -57,7 +58,10 @@ class WorkshopApp(App[None]):
         if self.remember and config_path().is_file():
             # Before the screen exists, so its footer shows the user's keys from the start.
             # Without a config file there is nothing to read (nor tomllib to load).
-            self.set_keymap(load_keymap())
+            from workshop.tui.keymap_check import usable
+
+            self._keymap_read = load_keymap()
+            self.set_keymap(usable(self._keymap_read))
         return HomeScreen(self.service)
 
     def on_mount(self) -> None:
@@ -65,6 +69,10 @@ class WorkshopApp(App[None]):
             state = load_state()
             if state.get("theme") in THEMES:
                 self.theme = state["theme"]
+        if self._keymap_read:
+            self.call_after_refresh(
+                lambda: self.run_worker(self._check_keymap(), exit_on_error=False)
+            )
         if self.service is None:
             home = self.screen_stack[0]
             assert isinstance(home, HomeScreen)
@@ -91,6 +99,22 @@ class WorkshopApp(App[None]):
             return
         self.sub_title = str(self.service.db_path)
         home.service_ready(self.service)
+
+    async def _check_keymap(self) -> None:
+        """Said once, after the first screen: knowing every binding id means importing
+        every screen, which the start must not wait for."""
+        from workshop.tui.keymap_check import keymap_problems
+
+        problems = await asyncio.to_thread(keymap_problems, self._keymap_read)
+        if problems:
+            self.notify(
+                f"In [keys] of {config_path()}: " + "; ".join(problems) + ". The other keys "
+                "work as set; ? lists every key with its id.",
+                title="Some keys in the config file are not used",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     async def on_event(self, event: events.Event) -> None:
         # Pasted text goes into fields as it is and is drawn before any save cleans it:

@@ -34,7 +34,7 @@ def save_state(**changes: object) -> None:
 
 
 def load_keymap() -> dict[str, str]:
-    """[keys] in the config file: binding id = "keys", e.g. `"workshop.draft_all" = "ctrl+d"`.
+    """[keys] in the config file: binding id = "keys", e.g. `"segmentation.draft_all" = "ctrl+d"`.
 
     Read with tomllib alone: this runs before the first screen is drawn, and the full
     config model (pydantic) would make every start-up wait for it. A broken file is
