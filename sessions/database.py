@@ -101,16 +101,60 @@ def connect(path: Path | str) -> Database:
                 "you can write. Nothing was changed."
             ) from None
         _check_ours(path)
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
-        db = Database(conn)
         try:
-            _configure(db)
-            _check_not_newer(db, path)
-            _migrate(db)
-        except BaseException:
-            conn.close()
-            raise
+            return _open(path)
+        except sqlite3.OperationalError as error:
+            if "unable to open" not in str(error) or not path.is_file():
+                raise
+        # A folder that takes no -wal and -shm files beside the database (read-only, or
+        # someone else's): what is in it can still be read, and every write says why not.
+        return _open_read_only(path)
+
+
+def _open(path: Path) -> Database:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    db = Database(conn)
+    try:
+        _configure(db)
+        _check_not_newer(db, path)
+        _migrate(db)
+    except BaseException:
+        conn.close()
+        raise
     return db
+
+
+def _open_read_only(path: Path) -> Database:
+    conn = _read_only_connection(path)
+    db = Database(conn)
+    try:
+        db.execute("PRAGMA foreign_keys = ON")
+        _check_not_newer(db, path)
+        if migrations.pending(db):
+            raise DatabaseError(
+                f"{path} needs upgrading to this version of Strategy Workshop, but its "
+                "folder cannot be written; nothing was changed. Make the folder writable, "
+                "or copy the file to one that is."
+            )
+    except BaseException:
+        conn.close()
+        raise
+    return db
+
+
+def _read_only_connection(path: Path) -> sqlite3.Connection:
+    """mode=ro reads a WAL database whose -shm is there; with no -wal and -shm at all it
+    needs immutable=1 (nothing can write the file in WAL mode without creating them)."""
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size:
+            raise  # its latest changes are only in the -wal file: never read around them
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -132,7 +176,7 @@ def _check_ours(path: Path) -> None:
     switches the file to WAL and adds our tables, which that program never asked for."""
     if not path.is_file() or path.stat().st_size == 0:
         return
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = _read_only_connection(path)
     try:
         found = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         tables = [row[0] for row in found]

@@ -142,3 +142,37 @@ def test_a_file_over_the_limit_is_refused_by_what_was_read(db_path, tmp_path):
 
     assert result.returncode == 1
     assert "larger than 5 MB; is it the right file?" in result.stderr
+
+
+def test_a_database_in_a_read_only_folder_is_read_and_every_write_says_why_not(tmp_path):
+    import shutil
+
+    from support.disk import assert_really_read_only, read_only
+    from support.factory import make_session
+    from support.paths import FIXTURES
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    db = folder / "workshop.db"
+    session_id = make_session(db, 2)  # closed: no -wal or -shm beside it now
+    old = folder / "old.db"
+    shutil.copy(FIXTURES / "schema_m001_initial_schema.sqlite", old)
+    with read_only(folder):
+        assert_really_read_only(folder)
+
+        listed = run("list", db=db)
+        shown = run("show", session_id, db=db)
+        exported = run("export", session_id, db=db)
+        archived = run("archive", session_id, db=db, check=False)
+        upgraded = run("list", db=old, check=False)
+
+    assert "Q3 strategy" in listed.stdout and "Person 01" in shown.stdout
+    assert exported.stdout.startswith("# Q3 strategy")
+    assert archived.returncode == 3
+    assert (
+        archived.stderr.strip() == f"workshop: The database {db} is read-only; nothing was changed."
+    )
+    assert upgraded.returncode == 3
+    assert "needs upgrading to this version" in upgraded.stderr
+    assert "its folder cannot be written; nothing was changed" in upgraded.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["old.db", "workshop.db"]

@@ -294,7 +294,7 @@ def test_a_retry_on_the_same_open_store_works_once_the_file_is_writable_again(db
     assert integrity(db_path) == ["ok"]
 
 
-def test_a_read_only_folder_is_refused_with_one_clear_line(tmp_path):
+def test_a_read_only_folder_is_read_and_refuses_writes_with_one_clear_line(tmp_path):
     folder = tmp_path / "shared"
     folder.mkdir()
     db_path = folder / "workshop.db"
@@ -303,11 +303,12 @@ def test_a_read_only_folder_is_refused_with_one_clear_line(tmp_path):
 
     with read_only(db_path, folder):
         assert_really_read_only(folder)
-        with pytest.raises(DatabaseError) as caught:
-            SessionStore.open(db_path)
-    assert str(caught.value) == (
-        f"Cannot open the database {db_path}: check that the folder exists and is writable."
-    )
+        with SessionStore.open(db_path) as store:
+            listed = store.list_sessions()
+            with pytest.raises(DatabaseError) as caught:
+                store.create_session({"title": "Not here"})
+    assert len(listed) == 1
+    assert str(caught.value) == f"The database {db_path} is read-only; nothing was changed."
     assert file_hash(db_path) == digest
     assert sorted(p.name for p in folder.iterdir()) == ["workshop.db"]
 
