@@ -41,6 +41,23 @@ def _create_private_file(path: Path) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
+# What SQLite says when the disk has no room for the -shm or -wal file, or when a database
+# opened read-only for want of room is written to: "full" only if room is the reason.
+_FULL_DISK_SIGNS = frozenset(
+    {"disk I/O error", "unable to open database file", "attempt to write a readonly database"}
+)
+FULL_BELOW_BYTES = 1 << 20
+
+
+def disk_full(path: Path | str) -> bool:
+    """Less than a megabyte free where the database lives (as much as a WAL write needs)."""
+    try:
+        stat = os.statvfs(Path(path).resolve().parent)
+    except OSError:
+        return False
+    return stat.f_bavail * stat.f_frsize < FULL_BELOW_BYTES
+
+
 def _describe(error: sqlite3.Error, path: Path | str) -> str:
     text = str(error)
     if "locked" in text or "busy" in text:
@@ -50,10 +67,10 @@ def _describe(error: sqlite3.Error, path: Path | str) -> str:
         )
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return f"{path} is not a Strategy Workshop database, or it is damaged ({text})."
+    if "full" in text or (_FULL_DISK_SIGNS.intersection(text.split(": ")) and disk_full(path)):
+        return f"The disk holding {path} is full; nothing was changed."
     if "readonly" in text or "read-only" in text:
         return f"The database {path} is read-only; nothing was changed."
-    if "full" in text:
-        return f"The disk holding {path} is full; nothing was changed."
     if "unable to open" in text:
         return f"Cannot open the database {path}: check that the folder exists and is writable."
     return f"Database error in {path}: {text}"
@@ -104,10 +121,12 @@ def connect(path: Path | str) -> Database:
         try:
             return _open(path)
         except sqlite3.OperationalError as error:
-            if "unable to open" not in str(error) or not path.is_file():
+            room = "disk I/O error" in str(error) and disk_full(path)
+            if not ("unable to open" in str(error) or room) or not path.is_file():
                 raise
-        # A folder that takes no -wal and -shm files beside the database (read-only, or
-        # someone else's): what is in it can still be read, and every write says why not.
+        # A folder that takes no -wal and -shm files beside the database (read-only,
+        # someone else's, a full disk): what is in it can still be read, and every write
+        # says why not.
         return _open_read_only(path)
 
 

@@ -176,3 +176,27 @@ def test_a_database_in_a_read_only_folder_is_read_and_every_write_says_why_not(t
     assert "needs upgrading to this version" in upgraded.stderr
     assert "its folder cannot be written; nothing was changed" in upgraded.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["old.db", "workshop.db"]
+
+
+def test_a_really_full_disk_is_named_as_full_and_reading_still_works(tmp_path):
+    import shutil
+
+    from support.disk import fill_the_file_system, small_disk
+    from support.factory import make_session
+
+    made = tmp_path / "made.db"
+    session_id = make_session(made, 2)
+    with small_disk(tmp_path / "disk") as disk:
+        db = disk / "workshop.db"
+        shutil.copy(made, db)  # as a closed database is: no -wal or -shm yet
+        filler = fill_the_file_system(disk)
+
+        listed = run("list", db=db, check=False)
+        added = run("new", "--title", "One more", db=db, check=False)
+        filler.unlink()
+        again = run("new", "--title", "One more", db=db, check=False)
+
+    assert listed.returncode == 0 and session_id in listed.stdout
+    assert added.returncode == 3
+    assert added.stderr.strip() == f"workshop: The disk holding {db} is full; nothing was changed."
+    assert again.returncode == 0, again.stderr

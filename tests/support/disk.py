@@ -64,3 +64,33 @@ def assert_really_read_only(path: Path) -> None:
     except OSError:
         return
     pytest.skip(f"this platform lets this user write to the read-only {path}")
+
+
+@contextlib.contextmanager
+def small_disk(folder: Path, size_kib: int = 512) -> Iterator[Path]:
+    """A real file system of size_kib (tmpfs) mounted at folder; skipped where this user
+    cannot mount one (not root, or in a container without the right)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size_kib}k", "tmpfs", str(folder)],
+            capture_output=True,
+            text=True,
+        )
+    except FileNotFoundError:
+        pytest.skip("no mount command: cannot make a small disk")
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small disk here: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def fill_the_file_system(folder: Path) -> Path:
+    """Write a file until the file system holding folder has no room left."""
+    filler = folder / "filler"
+    with contextlib.suppress(OSError), filler.open("wb", buffering=0) as file:
+        while True:
+            file.write(b"\0" * 4096)
+    return filler
