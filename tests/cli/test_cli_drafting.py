@@ -225,7 +225,7 @@ def test_a_slow_single_draft_says_what_it_is_waiting_for(
     result = run("--db", str(db_path), "draft", session_id, "outcomes", env={})
 
     assert result.returncode == 0, result.stderr
-    waiting = [line for line in result.stderr.splitlines() if "still waiting" in line]
+    waiting = [line for line in result.stderr.splitlines() if "Still waiting" in line]
     assert waiting, result.stderr
-    assert f"still waiting for 127.0.0.1:{llm_server.port} (1 draft out" in waiting[0]
+    assert f"Still waiting for 127.0.0.1:{llm_server.port} (1 draft out" in waiting[0]
     assert "gives up after 4 s and is then tried twice more" in waiting[0]

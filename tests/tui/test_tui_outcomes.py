@@ -240,3 +240,22 @@ async def test_escape_cancels_a_running_draft(db_path, llm_server, tmp_path, mon
         await pilot.press("n")  # and the pane goes on working
         await pilot.pause()
         assert isinstance(app.screen, OutcomeDialog)
+
+
+async def test_a_slow_draft_says_what_it_is_waiting_for(db_path, llm_server, tmp_path, monkeypatch):
+    from support.tui_helpers import notifications
+
+    use_test_server(llm_server, tmp_path, monkeypatch, timeout=4, max_retries=2)
+    llm_server.latency = 2.5  # no word for 2.5 s, within the 4 s timeout
+    with SessionStore.open(db_path) as store:
+        session_id = make_session(store, 2)
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_stage(pilot, session_id, "outcomes")
+        await pilot.press("o")
+        await send_preview(pilot)
+
+        said = [n for n in notifications(app) if n.startswith("Still waiting")]
+        assert said and f"Still waiting for 127.0.0.1:{llm_server.port} (1 draft out" in said[0]
+        assert "gives up after 4 s and is then tried twice more" in said[0]
+        assert len(cards(app)) == 1  # and the draft came

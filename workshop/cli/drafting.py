@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import time
 from collections.abc import AsyncIterator, Sequence
 
 import click
@@ -15,32 +14,22 @@ from workshop.drafting.config import ModelSettings, no_model_message
 from workshop.drafting.drafter import Drafter, DraftSummary
 from workshop.drafting.engine import DraftJob, Progress
 from workshop.drafting.placing import PLACED, unsettled
+from workshop.drafting.waiting import WaitWatch
 from workshop.errors import WorkshopError
 from workshop.service.facade import WorkshopService
-
-HEARTBEAT_SECONDS = 15.0  # of silence from the endpoint before the CLI says it is waiting
-_ENDED = ("done", "failed", "cancelled", "queued", PLACED)
 
 
 class _Progress:
     """One line per draft when it ends (and when it needs a repair or is held back for a
     server that takes one at a time); chunks and plain queueing would flood a log. While
-    drafts are out and the endpoint says nothing, a line now and then says what the wait
-    is for and how long it can last."""
+    drafts are out and the endpoint says nothing, a line now and then says why."""
 
     def __init__(self, settings: ModelSettings) -> None:
         self.last_message = ""
-        self.settings = settings
-        self.every = min(HEARTBEAT_SECONDS, max(1.0, settings.timeout / 4))
-        self.out: dict[str, float] = {}  # drafts sent and not ended: when they were sent
-        self.last_word = time.monotonic()
+        self.watch = WaitWatch(settings)
 
     def __call__(self, event: Progress) -> None:
-        self.last_word = time.monotonic()
-        if event.state in _ENDED:
-            self.out.pop(event.key, None)
-        else:
-            self.out.setdefault(event.key, self.last_word)
+        self.watch.heard(event)
         told = event.state in ("done", "failed", "cancelled", "repairing", PLACED)
         if not told and not (event.state == "queued" and event.message):
             return
@@ -57,29 +46,10 @@ class _Progress:
 
     async def heartbeat(self) -> None:
         while True:
-            await asyncio.sleep(self.every / 2)
-            now = time.monotonic()
-            if self.out and now - self.last_word >= self.every:
-                self.last_word = now
-                click.echo(f"  … {self.waiting(now)}", err=True)
-
-    def waiting(self, now: float) -> str:
-        longest = round(now - min(self.out.values()))
-        tries = self.settings.max_retries
-        again = f" and is then tried {_times(tries)} more" if tries else ""
-        return (
-            f"still waiting for {self.settings.endpoint_host} ({_drafts(len(self.out))} out, "
-            f"the oldest sent {longest} s ago, no answer yet). A request gives up after "
-            f"{self.settings.timeout:g} s{again}; the profile's timeout sets it."
-        )
-
-
-def _times(n: int) -> str:
-    return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
-
-
-def _drafts(n: int) -> str:
-    return "1 draft" if n == 1 else f"{n} drafts"
+            await asyncio.sleep(self.watch.every / 2)
+            said = self.watch.due()
+            if said:
+                click.echo(f"  … {said}", err=True)
 
 
 @contextlib.asynccontextmanager

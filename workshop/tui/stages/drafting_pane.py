@@ -15,6 +15,7 @@ from textual.worker import Worker
 from sessions import ItemKind
 from workshop.drafting.drafter import Drafter, DraftSummary
 from workshop.drafting.engine import DraftJob, Progress, ProgressCallback
+from workshop.drafting.waiting import WaitWatch
 from workshop.errors import WorkshopError
 from workshop.tui.dialogs.request_preview import RequestPreviewDialog
 from workshop.tui.stages.base import StagePane
@@ -126,13 +127,25 @@ class DraftingPane(StagePane):
             drafter.pseudonymise = labels
             jobs = make_jobs(drafter)
 
+            watch = WaitWatch(settings)
+
             def told(progress: Progress) -> None:
+                watch.heard(progress)
                 self.post_message(DraftProgress(progress))
 
-            if runner is None:
-                summary = await drafter.run(kind, jobs, told)
-            else:
-                summary = await runner(drafter, jobs, told)
+            def explain_the_wait() -> None:
+                said = watch.due()
+                if said:
+                    self.notify(said, title="Waiting for the model", timeout=10, markup=False)
+
+            timer = self.set_interval(watch.every / 2, explain_the_wait)
+            try:
+                if runner is None:
+                    summary = await drafter.run(kind, jobs, told)
+                else:
+                    summary = await runner(drafter, jobs, told)
+            finally:
+                timer.stop()
             self.post_message(DraftDone(kind, summary))
         except asyncio.CancelledError:
             self.post_message(DraftDone(kind, None, cancelled=True))
