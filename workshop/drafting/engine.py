@@ -84,6 +84,9 @@ class DraftJob:
     # A valid answer that breaks it is sent back once; if the fix is no better, it is kept,
     # for the room to see flagged, rather than lost.
     check: Callable[[BaseModel], str | None] | None = None
+    # What the app does to an answer that still breaks the check after the repair (drops
+    # the figures nobody gave); it may add to `notes`, which the stored revision carries.
+    settle: Callable[[BaseModel], BaseModel] | None = None
     # For a classification, where any randomness is only a different answer next time.
     temperature: float | None = None
 
@@ -309,7 +312,9 @@ class DraftingEngine:
         if second.answer is not None and (reply.answer is None or not job.check(second.answer)):
             return second.answer, second.call_id
         if reply.answer is not None:
-            return reply.answer, reply.call_id  # the fix was no better: the first, flagged
+            # The fix was no better: the first answer, settled by the app where it can be.
+            kept = job.settle(reply.answer) if job.settle else reply.answer
+            return kept, reply.call_id
         again = second.problem or problem
         same = " (the model sent the same answer again)" if second.content == reply.content else ""
         failure = type(again)(f"{again.message} A request to fix it did not help{same}.")

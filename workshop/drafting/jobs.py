@@ -31,6 +31,7 @@ from workshop.drafting.pseudonyms import Pseudonyms
 from workshop.drafting.tokens import TokenCounter
 from workshop.rules.draft_flags import invented_figures_problem, without_instructions
 from workshop.rules.supplied import supplied_figures
+from workshop.rules.unsupplied import without_unsupplied
 
 # The longest answer each kind needs, with room to spare: a full engagement plan for one
 # person is about 400 tokens, a discussion guide 600, five outcome statements 1,100.
@@ -273,6 +274,18 @@ class JobBuilder:
         job.check = lambda answer: invented_figures_problem(
             (o.model_dump() for o in answer.outcomes), supplied
         )
+
+        def settle(answer: OutcomesDraft) -> OutcomesDraft:
+            kept, dropped = [], []
+            for outcome in answer.outcomes:
+                body, said = without_unsupplied(outcome.model_dump(), supplied)
+                kept.append(body)
+                dropped += said
+            if dropped:
+                job.notes.append(f"figures nobody gave, left out by the app: {', '.join(dropped)}")
+            return OutcomesDraft.model_validate({"outcomes": kept})
+
+        job.settle = settle
         return job
 
     def answers_text(self) -> str:
