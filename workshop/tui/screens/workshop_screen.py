@@ -10,10 +10,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 
-from sessions import NotFoundError, Stage, StoreError
+from sessions import Stage, StoreError
 from workshop.errors import WorkshopError
 from workshop.service.facade import WorkshopService
-from workshop.tui.stages.base import Saved, SaveFailed, SessionChanged, StagePane
+from workshop.tui.stages.base import Saved, SaveFailed, SessionChanged, SessionGone, StagePane
 from workshop.tui.stages.brief import BriefPane
 from workshop.tui.stages.discussions import DiscussionsPane
 from workshop.tui.stages.export import ExportPane
@@ -167,10 +167,11 @@ class WorkshopScreen(Screen[None]):
         self._reload(self.query_one(StageTabs).active.removeprefix("tab-"))
 
     def _reload(self, tab: str) -> None:
-        try:
-            self.query_one(f"#pane-{tab}", StagePane).reload()
-        except NotFoundError:
-            self._check_still_there()
+        self.query_one(f"#pane-{tab}", StagePane).reload()
+
+    @on(SessionGone)
+    def session_gone(self) -> None:
+        self._check_still_there()
 
     # A session deleted elsewhere -----------------------------------------------------
 

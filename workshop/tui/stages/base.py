@@ -12,7 +12,7 @@ from typing import TypeVar
 from textual.containers import Vertical
 from textual.message import Message
 
-from sessions import SessionRecord, StoreError
+from sessions import NotFoundError, SessionRecord, StoreError
 from workshop.errors import WorkshopError
 from workshop.service.facade import WorkshopService
 
@@ -33,6 +33,10 @@ class SaveFailed(Message):
     def __init__(self, message: str) -> None:
         super().__init__()
         self.message = message
+
+
+class SessionGone(Message):
+    """What the pane shows is no longer in the database (deleted in another window)."""
 
 
 class SessionChanged(Message):
@@ -56,7 +60,15 @@ class StagePane(Vertical):
         return self.service.sessions.load(self.session_id)
 
     def reload(self) -> None:
-        """Redraw from the database (after another pane or a worker changed it)."""
+        """Redraw from the database (after another pane or a worker changed it). A session
+        deleted elsewhere is told to the screen, which goes home, instead of raised."""
+        try:
+            self.redraw()
+        except NotFoundError:
+            self.post_message(SessionGone())
+
+    def redraw(self) -> None:
+        """Each pane draws itself from the database here."""
 
     def save(self, what: str, action: Callable[[], T], announce: bool = True) -> T | None:
         """Run one write through the service; report 'saved' only once it is committed."""

@@ -43,7 +43,7 @@ class BriefPane(StagePane):
         self._areas = {w.id or "": w for w in self.query(TextArea)}
         self.reload()
 
-    def reload(self) -> None:
+    def redraw(self) -> None:
         if self._pending is not None:
             return  # never overwrite what is being typed with an older saved copy
         session = self.service.sessions.get(self.session_id)

@@ -82,7 +82,7 @@ class DiscussionsPane(DraftingPane):
 
     # Drawing --------------------------------------------------------------------------
 
-    def reload(self) -> None:
+    def redraw(self) -> None:
         self.flush()
         record = self.load()
         self._people = self.service.method.people_by_segment(record)

@@ -50,7 +50,7 @@ class ExportPane(StagePane):
         if self.display and self.parent is not None and self.parent.display:
             self.reload()
 
-    def reload(self) -> None:
+    def redraw(self) -> None:
         # After the handler that showed this tab has saved the stage, which the export names.
         self.call_later(self._show_preview)
 

@@ -59,7 +59,7 @@ class OutcomesPane(DraftingPane):
 
     # Drawing --------------------------------------------------------------------------
 
-    def reload(self) -> None:
+    def redraw(self) -> None:
         record = self._record = self.load()
         focused = self.screen.focused if self.is_attached else None
         if isinstance(focused, OutcomeCard):

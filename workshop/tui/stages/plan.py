@@ -78,7 +78,7 @@ class PlanPane(StagePane):
 
     # Drawing --------------------------------------------------------------------------
 
-    def reload(self) -> None:
+    def redraw(self) -> None:
         record = self.record = self.load()
         self.outcomes = {i.id: i for i in record.items_of(ItemKind.OUTCOME)}
         entries = sorted(record.items_of(ItemKind.PLAN_ENTRY), key=entry_sort_key)

@@ -70,7 +70,7 @@ class ReviewPane(StagePane):
 
     # Drawing --------------------------------------------------------------------------
 
-    def reload(self) -> None:
+    def redraw(self) -> None:
         record = self.load()
         names = {s.id: s.name for s in record.stakeholders}
         segments = {s.id: s.name for s in self.service.method.playbook.segments}

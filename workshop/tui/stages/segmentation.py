@@ -75,7 +75,7 @@ class SegmentationPane(DraftingPane):
 
     # Drawing --------------------------------------------------------------------------
 
-    def reload(self) -> None:
+    def redraw(self) -> None:
         record = self.load()
         self._draw_board(record)
         self._draw_map(record)

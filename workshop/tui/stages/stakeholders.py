@@ -144,7 +144,7 @@ class StakeholdersPane(StagePane):
 
     # Drawing --------------------------------------------------------------------------
 
-    def reload(self) -> None:
+    def redraw(self) -> None:
         self._redraw()
         if self._shown() and not self._has_focus():
             self.entry.focus()
