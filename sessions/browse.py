@@ -122,6 +122,12 @@ _SEARCHES = [
     JOIN sessions s ON s.id = i.session_id
     WHERE items_fts MATCH :q AND {{conditions}}
     ORDER BY items_fts.rowid DESC LIMIT :limit""",
+    f"""SELECT s.id AS session_id, s.title AS session_title, 'measurement' AS "where",
+        {_snippet("measurements_fts")} AS snippet
+    FROM measurements_fts JOIN measurements m ON m.rowid = measurements_fts.rowid
+    JOIN sessions s ON s.id = m.session_id
+    WHERE measurements_fts MATCH :q AND {{conditions}}
+    ORDER BY measurements_fts.rowid DESC LIMIT :limit""",
 ]
 
 

@@ -239,3 +239,29 @@ def m004_one_model_draft_per_person(db: Database) -> None:
         ON items(session_id, kind, segment)
         WHERE {_UNTOUCHED} AND stakeholder_id IS NULL AND kind = 'discussion_guide'"""
     )
+
+
+MEASUREMENT_SEARCH_COLUMNS = ["source", "note"]
+
+
+@migration
+def m005_measurements(db: Database) -> None:
+    """Between workshops: values recorded against approved outcomes, any number of times."""
+    db.execute(
+        """
+        CREATE TABLE measurements (
+            id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            outcome_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            value REAL NOT NULL,
+            measured_on TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            recorded_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX measurements_outcome ON measurements(outcome_id, measured_on)")
+    db.execute("CREATE INDEX measurements_session ON measurements(session_id)")
+    db["measurements"].enable_fts(MEASUREMENT_SEARCH_COLUMNS, create_triggers=True)

@@ -251,6 +251,20 @@ class StageTime(Model):
     spent_seconds: float = 0.0
 
 
+class Measurement(Model):
+    """A value recorded for an approved outcome on a day, with where it came from."""
+
+    id: str
+    session_id: str
+    outcome_id: str
+    value: float
+    measured_on: date
+    source: str = ""
+    note: str = ""
+    recorded_by: str = ""
+    created_at: str
+
+
 class SearchHit(Model):
     session_id: str
     session_title: str

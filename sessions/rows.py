@@ -18,6 +18,7 @@ ID_PREFIXES = {
     "revision": "rev",
     "llm_call": "llm",
     "event": "evt",
+    "measurement": "msr",
 }
 
 

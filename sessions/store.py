@@ -33,10 +33,11 @@ from .rows import (
 from .store_base import StoreBase, brief_values, choice, draft_inputs, validated
 from .store_history import HistoryMethods
 from .store_items import ItemMethods
+from .store_measurements import MeasurementMethods
 from .store_people import StakeholderMethods
 
 
-class SessionStore(StakeholderMethods, ItemMethods, HistoryMethods, StoreBase):
+class SessionStore(StakeholderMethods, ItemMethods, MeasurementMethods, HistoryMethods, StoreBase):
     """Open with `SessionStore.open(path)`; close with `close()` or use as a context manager.
 
     The methods live in store_people, store_items and store_history by subject.

@@ -25,7 +25,17 @@ from .database import schema_version
 from .errors import DuplicateNameError, InvalidInputError, describe_validation
 from .item_ops import draft_slot
 from .migrations import MIGRATION_NAMES
-from .models import Event, Item, ItemKind, LlmCall, Revision, Session, StageTime, Stakeholder
+from .models import (
+    Event,
+    Item,
+    ItemKind,
+    LlmCall,
+    Measurement,
+    Revision,
+    Session,
+    StageTime,
+    Stakeholder,
+)
 from .rows import dumps, insert_event, new_id
 from .stakeholder_ops import check_unique_names
 from .text import NESTED_TOO_DEEP, clean_text
@@ -34,7 +44,15 @@ FORMAT = "strategy-workshop-session"
 FORMAT_VERSION = 1
 
 # In the order they are written (references before the rows that point at them).
-SECTIONS = ("stakeholders", "llm_calls", "items", "revisions", "events", "stage_times")
+SECTIONS = (
+    "stakeholders",
+    "llm_calls",
+    "items",
+    "revisions",
+    "events",
+    "stage_times",
+    "measurements",
+)
 JSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "sessions": ("participants", "priorities"),
     "items": ("body",),
@@ -49,6 +67,7 @@ ID_KINDS = {
     "items": "item",
     "revisions": "revision",
     "events": "event",
+    "measurements": "measurement",
 }
 
 
@@ -65,6 +84,8 @@ def dump_session(db: Database, session_id: str) -> dict[str, Any]:
             WHERE i.session_id=? ORDER BY i.created_at, i.rowid, r.number""",
         "events": "SELECT * FROM events WHERE session_id=? ORDER BY created_at, rowid",
         "stage_times": "SELECT * FROM stage_times WHERE session_id=? ORDER BY stage",
+        "measurements": """SELECT * FROM measurements WHERE session_id=?
+            ORDER BY measured_on, created_at, rowid""",
     }
     session = list(db.query("SELECT * FROM sessions WHERE id=?", [session_id]))
     document: dict[str, Any] = {
@@ -304,6 +325,13 @@ def _check_references(tables: dict[str, list[dict[str, Any]]]) -> None:
                 f"The dump's item {item['id']} names a stakeholder that is not in it; "
                 "nothing was loaded."
             )
+    outcomes = {r["id"] for r in tables["items"] if r["kind"] == "outcome"}
+    for measurement in tables["measurements"]:
+        if measurement["outcome_id"] not in outcomes:
+            raise InvalidInputError(
+                f"The dump's measurement {measurement['id']} is of an outcome that is not in "
+                "it; nothing was loaded."
+            )
     for revision in tables["revisions"]:
         if revision["item_id"] not in items:
             raise InvalidInputError(
@@ -410,6 +438,10 @@ def _check_stage_time(row: dict[str, Any]) -> dict[str, Any]:
     return _through(StageTime, row, keep=("session_id",))
 
 
+def _check_measurement(row: dict[str, Any]) -> dict[str, Any]:
+    return _through(Measurement, row)
+
+
 CHECKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "sessions": _check_session,
     "stakeholders": _check_stakeholder,
@@ -418,6 +450,7 @@ CHECKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "llm_calls": _check_llm_call,
     "events": _check_event,
     "stage_times": _check_stage_time,
+    "measurements": _check_measurement,
 }
 
 
@@ -430,7 +463,7 @@ def _with_new_ids(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dic
     for table, kind in ID_KINDS.items():
         for row in tables[table]:
             ids[row["id"]] = new_id(kind)
-    refs = ("id", "session_id", "stakeholder_id", "item_id", "llm_call_id")
+    refs = ("id", "session_id", "stakeholder_id", "item_id", "llm_call_id", "outcome_id")
     out: dict[str, list[dict[str, Any]]] = {}
     for table, rows in tables.items():
         out[table] = []

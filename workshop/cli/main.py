@@ -255,6 +255,36 @@ def doctor(ctx, profile, model, base_url) -> None:
 # Past sessions: follow-ups, what changed, moving, archiving, deleting ---------------
 
 
+# Between workshops: measurements and progress ---------------------------------------
+
+
+@cli.command()
+@click.argument("session_id")
+@click.argument("outcome")
+@click.argument("value")
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="The day measured (today).")
+@click.option("--source", default="", help="Where the figure comes from (a report, a tool).")
+@click.option("--note", default="", help="Anything the figure needs beside it.")
+@click.pass_context
+def measure(ctx, session_id: str, outcome: str, value: str, on, source: str, note: str) -> None:
+    """Record VALUE for an approved OUTCOME (its id, or the start of it)."""
+    from workshop.cli.history import as_date
+    from workshop.cli.progress import record_measurement
+
+    record_measurement(_service(ctx), session_id, outcome, value, as_date(on), source, note)
+
+
+@cli.command()
+@click.argument("session_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def progress(ctx, session_id: str, as_json: bool) -> None:
+    """How each approved outcome is doing: baseline, latest, target, status."""
+    from workshop.cli.progress import print_progress
+
+    print_progress(_service(ctx), session_id, as_json)
+
+
 @cli.command()
 @click.argument("session_id")
 @click.option("--title", help="The follow-up's title (default: the parent's, marked follow-up).")

@@ -16,12 +16,13 @@ from workshop.service.history import HistoryOps
 from workshop.service.items import ItemOps
 from workshop.service.method import MethodOps
 from workshop.service.people import PeopleOps
+from workshop.service.progress import ProgressOps
 from workshop.service.sessions import SessionOps
 
 
 class WorkshopService:
     """One object per open database: `service.sessions`, `.people`, `.items`,
-    `.drafting`, `.method`, `.export` and `.history`."""
+    `.drafting`, `.method`, `.export`, `.history` and `.progress`."""
 
     def __init__(self, store: SessionStore) -> None:
         # The store stays private to this layer (and to tests that set up data directly).
@@ -33,6 +34,7 @@ class WorkshopService:
         self.method = MethodOps()
         self.history = HistoryOps(store, self.sessions, self.items)
         self.export = ExportOps(store, self.sessions, self.method, self.history)
+        self.progress = ProgressOps(store, self.sessions)
 
     @classmethod
     def open(cls, db_path: Path | str | None = None) -> WorkshopService:

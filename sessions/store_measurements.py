@@ -1,0 +1,96 @@
+"""Measurements: values recorded against approved outcomes between workshops."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from . import item_ops
+from .database import translate_errors
+from .errors import GONE_HINT, InvalidInputError, NotFoundError
+from .models import ItemKind, Measurement, Status
+from .rows import insert_event, new_id, now
+from .store_base import StoreBase, touch_session
+from .text import clean_text
+
+NOTE_MAX = 2_000
+
+
+class MeasurementMethods(StoreBase):
+    """Measurement operations of the store."""
+
+    def add_measurement(
+        self,
+        outcome_id: str,
+        value: float,
+        measured_on: date,
+        source: str = "",
+        note: str = "",
+        by: str = "",
+    ) -> Measurement:
+        """Record a value for an approved outcome; the day may not precede the workshop."""
+        with translate_errors(self.path):
+            outcome = item_ops.get(self.db, outcome_id)
+        if outcome.kind is not ItemKind.OUTCOME:
+            raise InvalidInputError(
+                f"{outcome_id} is not an outcome; measurements are for outcomes."
+            )
+        if outcome.status is not Status.APPROVED:
+            raise InvalidInputError(
+                "Only an approved outcome is measured; approve it first (it is "
+                f"{outcome.status.value})."
+            )
+        if isinstance(value, bool) or not math.isfinite(float(value)):
+            raise InvalidInputError(f"A measurement is a number; {value!r} is not one.")
+        session = self.get_session(outcome.session_id)
+        start = session.workshop_date or date.fromisoformat(session.created_at[:10])
+        if measured_on < start:
+            raise InvalidInputError(
+                f"{measured_on.isoformat()} is before the workshop ({start.isoformat()}), "
+                "where the baseline was set; a measurement comes after it."
+            )
+        texts = {"source": clean_text(source).strip(), "note": clean_text(note).strip()}
+        for name, text in texts.items():
+            if len(text) > NOTE_MAX:
+                raise InvalidInputError(
+                    f"A measurement's {name} holds {NOTE_MAX:,} characters at most."
+                )
+        row = {
+            "id": new_id("measurement"),
+            "session_id": outcome.session_id,
+            "outcome_id": outcome_id,
+            "value": float(value),
+            "measured_on": measured_on.isoformat(),
+            **texts,
+            "recorded_by": clean_text(by).strip(),
+            "created_at": now(),
+        }
+        with self._write() as db:
+            db["measurements"].insert(row)
+            insert_event(
+                db,
+                outcome.session_id,
+                "measured",
+                {"outcome_id": outcome_id, "value": row["value"], "on": row["measured_on"]},
+            )
+            touch_session(db, outcome.session_id)
+        return Measurement.model_validate(row)
+
+    def measurements(self, session_id: str) -> list[Measurement]:
+        """Every measurement of the session, oldest day first."""
+        rows = self._rows(
+            "SELECT * FROM measurements WHERE session_id=? ORDER BY measured_on, created_at",
+            [session_id],
+        )
+        return [Measurement.model_validate(r) for r in rows]
+
+    def remove_measurement(self, measurement_id: str, by: str = "") -> None:
+        """Take back a value recorded by mistake; the event log keeps what it was."""
+        rows = self._rows("SELECT * FROM measurements WHERE id=?", [measurement_id])
+        if not rows:
+            raise NotFoundError(f"No measurement with id {measurement_id!r}: {GONE_HINT}")
+        row = rows[0]
+        with self._write() as db:
+            db.execute("DELETE FROM measurements WHERE id=?", [measurement_id])
+            insert_event(db, row["session_id"], "measurement_removed", row | {"by": by})
+            touch_session(db, row["session_id"])

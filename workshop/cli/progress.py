@@ -1,0 +1,102 @@
+"""The CLI's between-workshops commands: measure an outcome, see how each one is doing."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+
+from workshop.rules.progress import OutcomeProgress
+from workshop.service.facade import WorkshopService
+
+BAR = 20  # characters for the whole way from baseline to target
+
+
+def record_measurement(
+    service: WorkshopService,
+    session_ref: str,
+    outcome_ref: str,
+    value: str,
+    on: date | None,
+    source: str,
+    note: str,
+) -> None:
+    measurement = service.progress.measure(session_ref, outcome_ref, value, on, source, note)
+    click.echo(
+        f"Recorded {measurement.value:g} on {measurement.measured_on.isoformat()} "
+        f"for {measurement.outcome_id} ({measurement.id}).",
+        err=True,
+    )
+
+
+def print_progress(service: WorkshopService, session_ref: str, as_json: bool) -> None:
+    found = service.progress.progress(session_ref)
+    if as_json:
+        click.echo(json.dumps([_as_dict(p) for p in found], indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo("No approved outcome yet: approve one on stage 5 to track it.")
+        return
+    for progress in found:
+        click.echo(_line(progress))
+
+
+def _line(p: OutcomeProgress) -> str:
+    latest = p.latest
+    figures = " → ".join(
+        [
+            _figure(p.baseline, "baseline"),
+            f"{latest.value:g} on {latest.measured_on.isoformat()}" if latest else "no data yet",
+            _figure(p.target, "target"),
+        ]
+    )
+    way, time = p.share_of_way, p.share_of_time
+    shares = []
+    if way is not None:
+        shares.append(f"{_bar(way)} {way:.0%} of the way")
+    if time is not None and p.due is not None:
+        shares.append(
+            f"past its due day, {p.due.isoformat()}"
+            if time >= 1
+            else f"{time:.0%} of the time gone (due {p.due.isoformat()})"
+        )
+    why = f" ({p.why})" if p.why and p.status in ("not judged", "no data yet") else ""
+    return f"{p.outcome_id}  [{p.status}]{why}  {p.result}\n    {p.metric}: {figures}" + (
+        f"\n    {'; '.join(shares)}" if shares else ""
+    )
+
+
+def _figure(value: float | None, name: str) -> str:
+    return f"{value:g}" if value is not None else f"{name} unknown"
+
+
+def _bar(share: float) -> str:
+    filled = round(max(0.0, min(1.0, share)) * BAR)
+    return "█" * filled + "░" * (BAR - filled)
+
+
+def _as_dict(p: OutcomeProgress) -> dict:
+    return {
+        "outcome_id": p.outcome_id,
+        "result": p.result,
+        "metric": p.metric,
+        "baseline": p.baseline,
+        "target": p.target,
+        "start": p.start.isoformat(),
+        "due": p.due.isoformat() if p.due else None,
+        "status": p.status,
+        "why": p.why,
+        "share_of_way": p.share_of_way,
+        "share_of_time": p.share_of_time,
+        "measurements": [
+            {
+                "id": m.id,
+                "value": m.value,
+                "on": m.measured_on.isoformat(),
+                "source": m.source,
+                "note": m.note,
+            }
+            for m in p.measurements
+        ],
+    }
