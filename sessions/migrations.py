@@ -265,3 +265,25 @@ def m005_measurements(db: Database) -> None:
     db.execute("CREATE INDEX measurements_outcome ON measurements(outcome_id, measured_on)")
     db.execute("CREATE INDEX measurements_session ON measurements(session_id)")
     db["measurements"].enable_fts(MEASUREMENT_SEARCH_COLUMNS, create_triggers=True)
+
+
+@migration
+def m006_plan_statuses(db: Database) -> None:
+    """The plan as it happens: each entry's status over time, newest last."""
+    db.execute(
+        """
+        CREATE TABLE plan_statuses (
+            id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            entry_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            status TEXT NOT NULL
+                CHECK (status IN ('planned', 'in progress', 'done', 'slipped', 'dropped')),
+            on_day TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            recorded_by TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX plan_statuses_entry ON plan_statuses(entry_id, created_at)")
+    db.execute("CREATE INDEX plan_statuses_session ON plan_statuses(session_id)")

@@ -265,6 +265,27 @@ class Measurement(Model):
     created_at: str
 
 
+class PlanStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in progress"
+    DONE = "done"
+    SLIPPED = "slipped"
+    DROPPED = "dropped"
+
+
+class PlanStatusChange(Model):
+    """A plan entry's status from a day on, with why."""
+
+    id: str
+    session_id: str
+    entry_id: str
+    status: PlanStatus
+    on_day: date
+    note: str = ""
+    recorded_by: str = ""
+    created_at: str
+
+
 class SearchHit(Model):
     session_id: str
     session_title: str

@@ -19,6 +19,7 @@ ID_PREFIXES = {
     "llm_call": "llm",
     "event": "evt",
     "measurement": "msr",
+    "plan_status": "pst",
 }
 
 

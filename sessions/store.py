@@ -33,14 +33,22 @@ from .rows import (
 from .store_base import StoreBase, brief_values, choice, draft_inputs, validated
 from .store_history import HistoryMethods
 from .store_items import ItemMethods
-from .store_measurements import MeasurementMethods
+from .store_measurements import MeasurementMethods, PlanStatusMethods
 from .store_people import StakeholderMethods
 
 
-class SessionStore(StakeholderMethods, ItemMethods, MeasurementMethods, HistoryMethods, StoreBase):
+class SessionStore(
+    StakeholderMethods,
+    ItemMethods,
+    MeasurementMethods,
+    PlanStatusMethods,
+    HistoryMethods,
+    StoreBase,
+):
     """Open with `SessionStore.open(path)`; close with `close()` or use as a context manager.
 
-    The methods live in store_people, store_items and store_history by subject.
+    The methods live in store_people, store_items, store_measurements and store_history
+    by subject.
     """
 
     @classmethod

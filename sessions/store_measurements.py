@@ -1,4 +1,5 @@
-"""Measurements: values recorded against approved outcomes between workshops."""
+"""Between workshops: values measured for approved outcomes, and the plan's entries
+marked as they happen."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from datetime import date
 from . import item_ops
 from .database import translate_errors
 from .errors import GONE_HINT, InvalidInputError, NotFoundError
-from .models import ItemKind, Measurement, Status
+from .models import ItemKind, Measurement, PlanStatus, PlanStatusChange, Status
 from .rows import insert_event, new_id, now
-from .store_base import StoreBase, touch_session
+from .store_base import StoreBase, choice, touch_session
 from .text import clean_text
 
 NOTE_MAX = 2_000
@@ -94,3 +95,49 @@ class MeasurementMethods(StoreBase):
             db.execute("DELETE FROM measurements WHERE id=?", [measurement_id])
             insert_event(db, row["session_id"], "measurement_removed", row | {"by": by})
             touch_session(db, row["session_id"])
+
+
+class PlanStatusMethods(StoreBase):
+    """The plan as it happens: status changes of plan entries."""
+
+    def set_plan_status(
+        self, entry_id: str, status: PlanStatus | str, on: date, note: str = "", by: str = ""
+    ) -> PlanStatusChange:
+        with translate_errors(self.path):
+            entry = item_ops.get(self.db, entry_id)
+        if entry.kind is not ItemKind.PLAN_ENTRY:
+            raise InvalidInputError(f"{entry_id} is not a plan entry.")
+        if entry.status is Status.REJECTED:
+            raise InvalidInputError("That plan entry was rejected; reopen it before tracking it.")
+        status = choice(PlanStatus, status, "plan status")
+        note = clean_text(note).strip()
+        if len(note) > NOTE_MAX:
+            raise InvalidInputError(f"A status note holds {NOTE_MAX:,} characters at most.")
+        row = {
+            "id": new_id("plan_status"),
+            "session_id": entry.session_id,
+            "entry_id": entry_id,
+            "status": status.value,
+            "on_day": on.isoformat(),
+            "note": note,
+            "recorded_by": clean_text(by).strip(),
+            "created_at": now(),
+        }
+        with self._write() as db:
+            db["plan_statuses"].insert(row)
+            insert_event(
+                db,
+                entry.session_id,
+                "plan_status",
+                {"entry_id": entry_id, "status": status.value, "on": row["on_day"]},
+            )
+            touch_session(db, entry.session_id)
+        return PlanStatusChange.model_validate(row)
+
+    def plan_statuses(self, session_id: str) -> list[PlanStatusChange]:
+        """Every status change of the session's plan, in the order they were recorded."""
+        rows = self._rows(
+            "SELECT * FROM plan_statuses WHERE session_id=? ORDER BY created_at, rowid",
+            [session_id],
+        )
+        return [PlanStatusChange.model_validate(r) for r in rows]

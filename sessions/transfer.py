@@ -31,6 +31,7 @@ from .models import (
     ItemKind,
     LlmCall,
     Measurement,
+    PlanStatusChange,
     Revision,
     Session,
     StageTime,
@@ -52,6 +53,7 @@ SECTIONS = (
     "events",
     "stage_times",
     "measurements",
+    "plan_statuses",
 )
 JSON_COLUMNS: dict[str, tuple[str, ...]] = {
     "sessions": ("participants", "priorities"),
@@ -68,6 +70,7 @@ ID_KINDS = {
     "revisions": "revision",
     "events": "event",
     "measurements": "measurement",
+    "plan_statuses": "plan_status",
 }
 
 
@@ -86,6 +89,8 @@ def dump_session(db: Database, session_id: str) -> dict[str, Any]:
         "stage_times": "SELECT * FROM stage_times WHERE session_id=? ORDER BY stage",
         "measurements": """SELECT * FROM measurements WHERE session_id=?
             ORDER BY measured_on, created_at, rowid""",
+        "plan_statuses": """SELECT * FROM plan_statuses WHERE session_id=?
+            ORDER BY created_at, rowid""",
     }
     session = list(db.query("SELECT * FROM sessions WHERE id=?", [session_id]))
     document: dict[str, Any] = {
@@ -332,6 +337,13 @@ def _check_references(tables: dict[str, list[dict[str, Any]]]) -> None:
                 f"The dump's measurement {measurement['id']} is of an outcome that is not in "
                 "it; nothing was loaded."
             )
+    entries = {r["id"] for r in tables["items"] if r["kind"] == "plan_entry"}
+    for change in tables["plan_statuses"]:
+        if change["entry_id"] not in entries:
+            raise InvalidInputError(
+                f"The dump's plan status {change['id']} is of an entry that is not in it; "
+                "nothing was loaded."
+            )
     for revision in tables["revisions"]:
         if revision["item_id"] not in items:
             raise InvalidInputError(
@@ -442,6 +454,10 @@ def _check_measurement(row: dict[str, Any]) -> dict[str, Any]:
     return _through(Measurement, row)
 
 
+def _check_plan_status(row: dict[str, Any]) -> dict[str, Any]:
+    return _through(PlanStatusChange, row)
+
+
 CHECKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "sessions": _check_session,
     "stakeholders": _check_stakeholder,
@@ -451,6 +467,7 @@ CHECKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "events": _check_event,
     "stage_times": _check_stage_time,
     "measurements": _check_measurement,
+    "plan_statuses": _check_plan_status,
 }
 
 
@@ -463,7 +480,15 @@ def _with_new_ids(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dic
     for table, kind in ID_KINDS.items():
         for row in tables[table]:
             ids[row["id"]] = new_id(kind)
-    refs = ("id", "session_id", "stakeholder_id", "item_id", "llm_call_id", "outcome_id")
+    refs = (
+        "id",
+        "session_id",
+        "stakeholder_id",
+        "item_id",
+        "llm_call_id",
+        "outcome_id",
+        "entry_id",
+    )
     out: dict[str, list[dict[str, Any]]] = {}
     for table, rows in tables.items():
         out[table] = []

@@ -62,7 +62,8 @@ def old_database(request, tmp_path: Path) -> Path:
 def test_every_earlier_schema_version_has_a_committed_fixture():
     assert [version_of(f) for f in FIXTURE_FILES] == MIGRATION_NAMES[:-1]
     for fixture in FIXTURE_FILES:
-        assert fixture.stat().st_size < 200_000, f"{fixture.name} should stay small"
+        # Each full-text index brings its own few pages: 300 KB is still small.
+        assert fixture.stat().st_size < 300_000, f"{fixture.name} should stay small"
         assert not Path(f"{fixture}-wal").exists()
 
 

@@ -252,6 +252,22 @@ def doctor(ctx, profile, model, base_url) -> None:
         raise UserFacingError("The model is not usable yet; see the checks above.")
 
 
+@cli.command("plan")
+@click.argument("session_id")
+@click.argument("entry", required=False)
+@click.option("--status", help="planned, in progress, done, slipped or dropped.")
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="From which day (today).")
+@click.option("--note", default="", help="Why, or what happened.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def plan_(ctx, session_id, entry, status, on, note, as_json) -> None:
+    """The 90-day plan as it happens; with ENTRY and --status, mark what happened to it."""
+    from workshop.cli.history import as_date
+    from workshop.cli.progress import plan
+
+    plan(_service(ctx), session_id, entry, status, as_date(on), note, as_json)
+
+
 # Past sessions: follow-ups, what changed, moving, archiving, deleting ---------------
 
 

@@ -7,6 +7,9 @@ from datetime import date
 
 import click
 
+from sessions import PlanStatus
+from workshop.errors import WorkshopError
+from workshop.rules.plan_view import EntryState
 from workshop.rules.progress import OutcomeProgress
 from workshop.service.facade import WorkshopService
 
@@ -99,4 +102,71 @@ def _as_dict(p: OutcomeProgress) -> dict:
             }
             for m in p.measurements
         ],
+    }
+
+
+def plan(
+    service: WorkshopService,
+    session_ref: str,
+    entry_ref: str | None,
+    status: str | None,
+    on: date | None,
+    note: str,
+    as_json: bool,
+) -> None:
+    """`workshop plan`: mark an entry, or show the plan as it happens."""
+    if entry_ref is not None:
+        if status is None:
+            raise WorkshopError("Say what happened to the entry with --status (" + STATUSES + ").")
+        change = service.progress.set_plan_status(session_ref, entry_ref, status, on, note)
+        click.echo(
+            f"{change.entry_id}: {change.status.value} from {change.on_day.isoformat()}.",
+            err=True,
+        )
+        return
+    states = service.progress.plan(session_ref)
+    if as_json:
+        click.echo(json.dumps([_entry_dict(s) for s in states], indent=2, ensure_ascii=False))
+        return
+    if not states:
+        click.echo("No plan entries yet: add them on stage 6.")
+        return
+    for state in states:
+        click.echo(_entry_line(state))
+
+
+STATUSES = ", ".join(s.value for s in PlanStatus)
+
+
+def _entry_line(s: EntryState) -> str:
+    when = f"{_day(s.starts)} – {_day(s.ends)}"
+    flags = " LATE" if s.late else " due" if s.due else ""
+    since = f" since {s.since.isoformat()}" if s.since else ""
+    line = f"{s.entry_id}  [{s.status.value}{since}]{flags}  {when}  {s.title}"
+    if s.note:
+        line += f"\n    note: {s.note}"
+    if s.moved is not None:
+        line += f"\n    its outcome {s.outcome_id}: {s.before:g} → {s.after:g} ({s.moved:+g})"
+    return line
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else "?"
+
+
+def _entry_dict(s: EntryState) -> dict:
+    return {
+        "entry_id": s.entry_id,
+        "title": s.title,
+        "starts": s.starts.isoformat() if s.starts else None,
+        "ends": s.ends.isoformat() if s.ends else None,
+        "status": s.status.value,
+        "since": s.since.isoformat() if s.since else None,
+        "note": s.note,
+        "late": s.late,
+        "due": s.due,
+        "outcome_id": s.outcome_id,
+        "outcome_before": s.before,
+        "outcome_after": s.after,
+        "outcome_moved": s.moved,
     }
