@@ -5,7 +5,8 @@ What a follow-up carries from its parent (run inside the store's one transaction
 - the brief, as it was, except the workshop date (a new workshop gets its own) and the
   title (given, else the parent's with " (follow-up)");
 - every stakeholder (name, role, team, notes, attributes), in the same order, with new
-  ids; the mapping parent id → follow-up id is kept in the `carried_forward` event;
+  ids, except those who left their seat; a newcomer keeps whom they replace; the mapping
+  parent id → follow-up id is kept in the `carried_forward` event;
 - each stakeholder's last approved segment assignment, the approved outcomes and the
   approved impact cadences, copied as approved items: same body, same origin, same
   approval (who, when, hash of the approved text), and one first revision whose note is
@@ -126,12 +127,22 @@ def create_follow_up(db: Database, parent_id: str, title: str | None, by: str) -
     for row in db.query(
         "SELECT * FROM stakeholders WHERE session_id=? ORDER BY position, rowid", [parent_id]
     ):
+        if row["left_on"] is not None:
+            continue  # they left their seat: the follow-up starts without them
         person = StakeholderInput.model_validate({k: row[k] for k in fields})
         people[row["id"]] = stakeholder_ops.insert(db, session_id, person)
+        if row["replaces"]:
+            # Still the newcomer in that seat, to be resold until the room places them.
+            db.execute(
+                "UPDATE stakeholders SET replaces=? WHERE id=?",
+                [row["replaces"], people[row["id"]]],
+            )
 
     items: dict[str, str] = {}
     note = carried_note(parent_id)
     for row in carried_items(db, parent_id):
+        if row["stakeholder_id"] is not None and row["stakeholder_id"] not in people:
+            continue  # the placement of someone who left
         items[row["id"]] = _copy_item(db, row, session_id, people, by, note)
 
     db.execute(

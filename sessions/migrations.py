@@ -287,3 +287,10 @@ def m006_plan_statuses(db: Database) -> None:
     )
     db.execute("CREATE INDEX plan_statuses_entry ON plan_statuses(entry_id, created_at)")
     db.execute("CREATE INDEX plan_statuses_session ON plan_statuses(session_id)")
+
+
+@migration
+def m007_seat_changes(db: Database) -> None:
+    """Leadership changes: a person who left (and when), and whom a newcomer replaces."""
+    db.execute("ALTER TABLE stakeholders ADD COLUMN left_on TEXT")
+    db.execute("ALTER TABLE stakeholders ADD COLUMN replaces TEXT NOT NULL DEFAULT ''")

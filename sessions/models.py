@@ -146,8 +146,15 @@ class Stakeholder(StakeholderInput):
     id: str
     session_id: str
     position: int
+    # Leadership changes: the day they left their seat; the name of whom they replace.
+    left_on: date | None = None
+    replaces: str = ""
     created_at: str
     updated_at: str
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_on is not None
 
 
 class Session(Brief):

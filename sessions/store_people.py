@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from . import item_ops, stakeholder_ops
@@ -13,6 +14,7 @@ from .models import (
 )
 from .rows import (
     insert_event,
+    now,
     stakeholder_from_row,
 )
 from .store_base import StoreBase, touch_session, validated
@@ -67,6 +69,36 @@ class StakeholderMethods(StoreBase):
                 item_ops.mark_stakeholder_drafts_stale(db, stakeholder_id)
             touch_session(db, current.session_id)
         return self.get_stakeholder(stakeholder_id)
+
+    def mark_left(
+        self, stakeholder_id: str, on: date, replaced_by: str | None = None
+    ) -> Stakeholder | None:
+        """A leader left their seat on a day: they stay in this session's record, marked,
+        and a follow-up leaves them behind. With replaced_by, the newcomer joins in the
+        same role and team, unplaced, to be resold; returns the newcomer."""
+        current = self.get_stakeholder(stakeholder_id)
+        newcomer = None
+        if replaced_by is not None:
+            newcomer = validated(
+                StakeholderInput,
+                {"name": replaced_by, "role": current.role, "team": current.team},
+                "stakeholder",
+            )
+            names = [s.name for s in self.stakeholders(current.session_id)]
+            stakeholder_ops.check_unique_names([*names, newcomer.name], len(names))
+        with self._write() as db:
+            db.execute(
+                "UPDATE stakeholders SET left_on=?, updated_at=? WHERE id=?",
+                [on.isoformat(), now(), stakeholder_id],
+            )
+            new_id_ = None
+            if newcomer is not None:
+                new_id_ = stakeholder_ops.insert(db, current.session_id, newcomer)
+                db.execute("UPDATE stakeholders SET replaces=? WHERE id=?", [current.name, new_id_])
+            detail = {"name": current.name, "on": on.isoformat(), "replaced_by": replaced_by}
+            insert_event(db, current.session_id, "stakeholder_left", detail)
+            touch_session(db, current.session_id)
+        return self.get_stakeholder(new_id_) if new_id_ else None
 
     def remove_stakeholder(self, stakeholder_id: str) -> None:
         current = self.get_stakeholder(stakeholder_id)

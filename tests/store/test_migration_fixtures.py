@@ -89,7 +89,7 @@ def test_an_old_database_upgrades_with_every_row_unchanged(old_database):
         ]
         assert kept == old_rows, f"{table} changed in the upgrade"
         added = set(after[table][0]) - set(old_rows[0]) if old_rows and after[table] else set()
-        assert all(row[name] is None for row in after[table] for name in added), table
+        assert all(row[name] in (None, "") for row in after[table] for name in added), table
     applied = [
         m["name"] for m in after["_sqlite_migrations"] if m["migration_set"] == MIGRATION_SET
     ]

@@ -17,6 +17,7 @@ from sessions import (
 )
 from workshop.rules.compare import Change
 from workshop.rules.draft_flags import DraftFlag
+from workshop.rules.seats import seat_note
 from workshop.service.drafting import Usage
 from workshop.service.facade import WorkshopService
 
@@ -83,10 +84,12 @@ def print_session(record: SessionRecord, service: WorkshopService, usage: Usage)
             )
             if value
         )
+        seat = seat_note(record, person)
         click.echo(
             f"  - {person.name}"
             + (f" ({extra})" if extra else "")
             + (f"  {attrs}" if attrs else "")
+            + (f"  [{seat}]" if seat else "")
         )
     counts = Counter((item.kind.value, item.status.value) for item in record.items)
     if counts:

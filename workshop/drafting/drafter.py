@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from prompt_library import PromptLibrary, load_library
-from sessions import Item, ItemKind, Origin, Segment, SessionRecord, SessionStore, Status
+from sessions import (
+    Item,
+    ItemKind,
+    Origin,
+    Segment,
+    SessionRecord,
+    SessionStore,
+    Stakeholder,
+    Status,
+)
 from workshop.drafting.capabilities import Capabilities
 from workshop.drafting.config import ModelSettings
 from workshop.drafting.engine import DraftingEngine, DraftJob, DraftResult, ProgressCallback
@@ -64,7 +73,7 @@ class Drafter:
     ) -> list[DraftJob]:
         record = self.store.load_session(session_id)
         builder = self.builder(record)
-        people = [p for p in record.stakeholders if not stakeholder_ids or p.id in stakeholder_ids]
+        people = _in_seat(record, stakeholder_ids)
         if not people:
             raise WorkshopError("There are no stakeholders to draft for; add some first.")
         guidance = guidance or {}
@@ -75,7 +84,7 @@ class Drafter:
     ) -> list[DraftJob]:
         """The quick pass: requests that place these people (everyone by default) at once."""
         record = self.store.load_session(session_id)
-        people = [p for p in record.stakeholders if not stakeholder_ids or p.id in stakeholder_ids]
+        people = _in_seat(record, stakeholder_ids)
         if not people:
             raise WorkshopError("There are no stakeholders to draft for; add some first.")
         builder = self.builder(record)
@@ -287,6 +296,16 @@ def _current(
     untouched = [i for i in candidates if i.origin is Origin.MODEL and i.status is Status.DRAFT]
     pool = untouched or candidates
     return max(pool, key=lambda i: i.updated_at) if pool else None
+
+
+def _in_seat(record: SessionRecord, stakeholder_ids: Sequence[str] | None) -> list[Stakeholder]:
+    """These people (everyone by default), but not those who left their seat: nobody
+    drafts for someone who is gone."""
+    return [
+        p
+        for p in record.stakeholders
+        if not p.has_left and (not stakeholder_ids or p.id in stakeholder_ids)
+    ]
 
 
 def _segment_of(builder: JobBuilder, stakeholder_id: str) -> Segment | None:

@@ -220,7 +220,7 @@ def unsettled(record: SessionRecord) -> list[str]:
         if i.status is not Status.REJECTED
         and (i.status is Status.APPROVED or i.origin is not Origin.MODEL)
     }
-    return [p.id for p in record.stakeholders if p.id not in settled]
+    return [p.id for p in record.stakeholders if p.id not in settled and not p.has_left]
 
 
 def needing_details(record: SessionRecord, ids: Sequence[str] | None = None) -> list[Item]:

@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sessions import Item, ItemKind, Segment, SessionRecord, Status
+from workshop.rules.change import Change
+from workshop.rules.compare_people import attribute_changes, seat_changes
 
 KIND_ORDER = (
     "priority_added",
@@ -38,6 +39,9 @@ KIND_ORDER = (
     "segment_moved",
     "segment_assigned",
     "segment_cleared",
+    "seat_changed",
+    "influence_changed",
+    "stance_changed",
     "outcome_added",
     "outcome_dropped",
     "target_raised",
@@ -47,74 +51,9 @@ KIND_ORDER = (
 )
 # Outcome fields compared, in the order they are reported; the target has its own kinds.
 OUTCOME_FIELDS = ("result", "metric", "baseline", "target", "due", "owner")
-FIELD_NAMES = {
-    "result": "wording",
-    "metric": "metric",
-    "baseline": "baseline",
-    "due": "due date",
-    "owner": "owner",
-}
-SENTENCE_WIDTH = 160
 # Notes the app writes itself: never shown as a person's reason.
 MACHINE_NOTES = ("approved", "edited after approval: reopened", "superseded by a newer draft")
 MACHINE_NOTE_STARTS = ("carried forward from ", "notes shortened to fit")
-
-
-@dataclass(frozen=True)
-class Change:
-    """One difference a marketing leader would want to hear about."""
-
-    kind: str  # stakeholder_added, stakeholder_removed, segment_moved, outcome_added,
-    # outcome_dropped, outcome_changed, target_raised, target_lowered, priority_added, …
-    subject: str  # who or what: a stakeholder's name, an outcome's result
-    before: str = ""  # e.g. "Champion", "20%"
-    after: str = ""  # e.g. "Detractor", "15%"
-    reason: str = ""  # why, when someone gave a reason (a revision note, a change note)
-    field: str = ""  # for outcome_changed: result, metric, baseline, due or owner
-    pending: bool = False  # the item in the later session is a draft, not approved yet
-
-    def sentence(self) -> str:
-        """One plain line, e.g. 'Marta Kowalski moved from Champion to Detractor.'"""
-        subject, before, after = _line(self.subject), _line(self.before), _line(self.after)
-        quoted = f'"{subject}"'
-        match self.kind:
-            case "stakeholder_added":
-                text = f"{subject} joined the stakeholders" + (f" as {after}" if after else "")
-            case "stakeholder_removed":
-                text = f"{subject} is no longer among the stakeholders" + (
-                    f" (was {before})" if before else ""
-                )
-            case "segment_moved":
-                text = f"{subject} moved from {before} to {after}"
-            case "segment_assigned":
-                text = f"{subject} is now in the {after} segment"
-            case "segment_cleared":
-                text = f"{subject} no longer has a segment (was {before})"
-            case "outcome_added":
-                text = f"New outcome: {quoted}"
-            case "outcome_dropped":
-                text = f"Outcome dropped: {quoted}"
-            case "target_raised" | "target_lowered" | "target_changed":
-                verb = self.kind.removeprefix("target_")
-                text = f"Target for {quoted} {verb} from {before} to {after}"
-            case "outcome_changed" if self.field == "result":
-                text = f'Outcome "{before}" reworded as "{after}"'
-            case "outcome_changed":
-                name = FIELD_NAMES.get(self.field, self.field or "outcome")
-                text = f'{name.capitalize()} of {quoted} changed from "{before}" to "{after}"'
-            case "priority_added":
-                text = f"New business priority: {quoted}"
-            case "priority_dropped":
-                text = f"Business priority dropped: {quoted}"
-            case _:
-                text = f"{self.kind.replace('_', ' ').capitalize()}: {subject}"
-                if before or after:
-                    text += f" ({before} → {after})"
-        if self.pending:
-            text += " (not approved yet)"
-        if self.reason:
-            text += f" (reason: {_line(self.reason).rstrip('.')})"
-        return text + "."
 
 
 def compare_sessions(
@@ -185,13 +124,15 @@ def _people_changes(
     a: SessionRecord, b: SessionRecord, notes: Mapping[str, Sequence[str]]
 ) -> list[Change]:
     people_a = {_name_key(p.name): p for p in a.stakeholders}
-    people_b = {_name_key(p.name): p for p in b.stakeholders}
-    changes = []
+    people_b = {_name_key(p.name): p for p in b.stakeholders if not p.has_left}
+    changes, told = seat_changes(a, b)
     for key, person in people_b.items():
         assigned = _assignment(b, person.id)
         if key not in people_a:
-            changes.append(Change("stakeholder_added", person.name, after=_segment(assigned)))
+            if key not in told:
+                changes.append(Change("stakeholder_added", person.name, after=_segment(assigned)))
             continue
+        changes += attribute_changes(people_a[key], person)
         before_item = _assignment(a, people_a[key].id)
         before, after = _segment(before_item), _segment(assigned)
         if before == after:
@@ -212,7 +153,7 @@ def _people_changes(
             reason = reason_from(notes.get(rejected.id, ())) if rejected else ""
             changes.append(Change("segment_cleared", person.name, before=before, reason=reason))
     for key, person in people_a.items():
-        if key not in people_b:
+        if key not in people_b and key not in told:
             before = _segment(_assignment(a, person.id))
             changes.append(Change("stakeholder_removed", person.name, before=before))
     return changes
@@ -376,11 +317,6 @@ def _key(text: str) -> str:
 
 def _name_key(name: str) -> str:
     return " ".join(name.casefold().split())
-
-
-def _line(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= SENTENCE_WIDTH else text[: SENTENCE_WIDTH - 1] + "…"
 
 
 __all__ = ["Change", "compare_sessions", "number_in", "reason_from"]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sessions import SessionStore, Stakeholder
+from sessions import NotFoundError, SessionStore, Stakeholder
+from workshop.errors import WorkshopError
 from workshop.service.importing import parse_stakeholder_lines, read_stakeholders_csv
 
 
@@ -34,3 +36,21 @@ class PeopleOps:
 
     def import_csv(self, session_id: str, csv_path: Path) -> list[Stakeholder]:
         return self._store.add_stakeholders(session_id, read_stakeholders_csv(csv_path))
+
+    def by_name(self, session_id: str, name: str) -> Stakeholder:
+        """The stakeholder of that name (case and spacing aside)."""
+        wanted = " ".join(name.casefold().split())
+        for person in self._store.stakeholders(session_id):
+            if " ".join(person.name.casefold().split()) == wanted:
+                return person
+        raise NotFoundError(f"No stakeholder called {name!r} in this session.")
+
+    def leave(
+        self, session_id: str, name: str, on: date | None = None, replaced_by: str | None = None
+    ) -> Stakeholder | None:
+        """NAME left their seat (today unless `on`); the newcomer who replaces them, if any,
+        joins unplaced in the same role, to be resold. Returns the newcomer."""
+        person = self.by_name(session_id, name)
+        if person.has_left:
+            raise WorkshopError(f"{person.name} is already marked as left ({person.left_on}).")
+        return self._store.mark_left(person.id, on or date.today(), replaced_by)
