@@ -61,6 +61,8 @@ class Segment(_Model):
     definition: NonEmpty
     needs: NonEmpty = Field(description="What they need from marketing.")
     approach: NonEmpty = Field(description="How marketing should engage them.")
+    # What an impact update for this segment speaks of: the terms it cares about.
+    update_terms: str = ""
     # Short sketches of typical members: small models place people far better when they
     # can match a person against an example than against a definition alone.
     examples: list[NonEmpty] = []

@@ -121,6 +121,15 @@ class CadenceBody(Body):
     frequency: Label
 
 
+class ImpactUpdateBody(Body):
+    """What one segment hears of marketing's impact for a period, in its own terms."""
+
+    segment: Segment
+    period: Label = Field(description="What the update covers, such as 'September 2026'.")
+    headline: Name
+    text: Text = Field(description="The update itself, Markdown, ready to send.")
+
+
 BODY_MODELS: dict[ItemKind, type[Body]] = {
     ItemKind.SEGMENTATION: SegmentationBody,
     ItemKind.DISCUSSION_GUIDE: DiscussionGuideBody,
@@ -128,6 +137,7 @@ BODY_MODELS: dict[ItemKind, type[Body]] = {
     ItemKind.OUTCOME: OutcomeBody,
     ItemKind.PLAN_ENTRY: PlanEntryBody,
     ItemKind.CADENCE: CadenceBody,
+    ItemKind.IMPACT_UPDATE: ImpactUpdateBody,
 }
 
 

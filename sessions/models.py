@@ -60,6 +60,7 @@ class ItemKind(StrEnum):
     OUTCOME = "outcome"
     PLAN_ENTRY = "plan_entry"
     CADENCE = "cadence"
+    IMPACT_UPDATE = "impact_update"
 
 
 class Influence(StrEnum):

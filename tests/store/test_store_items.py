@@ -72,6 +72,12 @@ BODIES: dict[ItemKind, dict] = {
         "report": "One-page dashboard of demos, pipeline and cost per demo.",
         "frequency": "Monthly",
     },
+    ItemKind.IMPACT_UPDATE: {
+        "segment": "decision_maker",
+        "period": "September 2026",
+        "headline": "Marketing's impact, September 2026: 1 of 2 outcomes met",
+        "text": "## Outcomes\n\n- Demos from 40 to 60, now 58.",
+    },
 }
 
 # For each kind, one field that a broken body gets wrong, and the broken body.
@@ -88,6 +94,7 @@ BROKEN: dict[ItemKind, tuple[str, dict]] = {
     ),
     ItemKind.PLAN_ENTRY: ("starts", dict(BODIES[ItemKind.PLAN_ENTRY], starts="next-ish")),
     ItemKind.CADENCE: ("report", dict(BODIES[ItemKind.CADENCE], report=["not", "text"])),
+    ItemKind.IMPACT_UPDATE: ("headline", dict(BODIES[ItemKind.IMPACT_UPDATE], headline="")),
 }
 
 OUTCOME = BODIES[ItemKind.OUTCOME]

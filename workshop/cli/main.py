@@ -268,6 +268,30 @@ def plan_(ctx, session_id, entry, status, on, note, as_json) -> None:
     plan(_service(ctx), session_id, entry, status, as_date(on), note, as_json)
 
 
+@cli.command()
+@click.argument("session_id")
+@click.option("--segment", required=True, help="The segment the update is for (id or name).")
+@click.option("--period", help="What it covers, e.g. 'September 2026' (this month).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="A file (- for stdout).")
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@click.pass_context
+def update(ctx, session_id, segment, period, output, force) -> None:
+    """An impact update for SEGMENT from the recorded progress and plan, saved as a draft."""
+    from workshop.cli.progress import write_update
+
+    write_update(_service(ctx), session_id, segment, period, output, force)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def due(ctx, as_json: bool) -> None:
+    """Which segments' impact updates are due or overdue, across sessions."""
+    from workshop.cli.progress import print_due
+
+    print_due(_service(ctx), as_json)
+
+
 # Past sessions: follow-ups, what changed, moving, archiving, deleting ---------------
 
 

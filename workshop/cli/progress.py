@@ -1,17 +1,21 @@
-"""The CLI's between-workshops commands: measure an outcome, see how each one is doing."""
+"""The CLI's between-workshops commands: measurements, progress, the plan as it happens,
+impact updates and what is due."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import click
 
 from sessions import PlanStatus
 from workshop.errors import WorkshopError
+from workshop.rules.cadence_due import DueUpdate
 from workshop.rules.plan_view import EntryState
 from workshop.rules.progress import OutcomeProgress
 from workshop.service.facade import WorkshopService
+from workshop.service.files import write_private_file
 
 BAR = 20  # characters for the whole way from baseline to target
 
@@ -169,4 +173,62 @@ def _entry_dict(s: EntryState) -> dict:
         "outcome_before": s.before,
         "outcome_after": s.after,
         "outcome_moved": s.moved,
+    }
+
+
+def write_update(
+    service: WorkshopService,
+    session_ref: str,
+    segment: str,
+    period: str | None,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """`workshop update`: a draft update for a segment, from what was recorded."""
+    item = service.updates.write_template(session_ref, segment, period)
+    text = service.updates.markdown(item)
+    if output is None or str(output) == "-":
+        click.echo(text, nl=False)
+    else:
+        write_private_file(output, text, force)
+        click.echo(f"Wrote {output}", err=True)
+    terms = service.updates.terms(segment)
+    click.echo(
+        f"Saved as a draft, {item.id}. Put it in their terms before sending"
+        + (f" ({terms})" if terms else "")
+        + f"; `workshop approve {item.session_id} {item.id}` then marks it as the update sent.",
+        err=True,
+    )
+
+
+def print_due(service: WorkshopService, as_json: bool) -> None:
+    """`workshop due`: which segment updates are due or overdue, in which session."""
+    found = service.updates.due()
+    if as_json:
+        click.echo(json.dumps([_due_dict(d) for d in found], indent=2, ensure_ascii=False))
+        return
+    if not found:
+        click.echo("No impact cadence is approved in any session yet (stage 6 sets one).")
+        return
+    for d in found:
+        when = d.due.isoformat() if d.due else "?"
+        late = f", {d.days_late} days late" if d.days_late else ""
+        last = f"last sent {d.last.isoformat()}" if d.last else "none sent yet"
+        click.echo(
+            f"{d.state:<8} {when}{late}  {d.session_id}  {d.segment} ({d.frequency}; {last})"
+            f"  {d.session_title}: {d.report}"
+        )
+
+
+def _due_dict(d: DueUpdate) -> dict:
+    return {
+        "session_id": d.session_id,
+        "session_title": d.session_title,
+        "segment": d.segment,
+        "report": d.report,
+        "frequency": d.frequency,
+        "last": d.last.isoformat() if d.last else None,
+        "due": d.due.isoformat() if d.due else None,
+        "state": d.state,
+        "days_late": d.days_late,
     }

@@ -84,6 +84,8 @@ def _label(view: ExportView, item: Item) -> str:
             text = f"Plan entry: {body.get('title', '')}"
         case ItemKind.CADENCE:
             text = f"Impact cadence: {segment}"
+        case ItemKind.IMPACT_UPDATE:
+            text = f"Impact update for {segment}: {body.get('period', '')}"
         case _:
             text = item.kind.value
     return cell(text)

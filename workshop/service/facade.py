@@ -18,11 +18,12 @@ from workshop.service.method import MethodOps
 from workshop.service.people import PeopleOps
 from workshop.service.progress import ProgressOps
 from workshop.service.sessions import SessionOps
+from workshop.service.updates import UpdateOps
 
 
 class WorkshopService:
     """One object per open database: `service.sessions`, `.people`, `.items`,
-    `.drafting`, `.method`, `.export`, `.history` and `.progress`."""
+    `.drafting`, `.method`, `.export`, `.history`, `.progress` and `.updates`."""
 
     def __init__(self, store: SessionStore) -> None:
         # The store stays private to this layer (and to tests that set up data directly).
@@ -35,6 +36,7 @@ class WorkshopService:
         self.history = HistoryOps(store, self.sessions, self.items)
         self.export = ExportOps(store, self.sessions, self.method, self.history)
         self.progress = ProgressOps(store, self.sessions)
+        self.updates = UpdateOps(store, self.sessions, self.method, self.progress)
 
     @classmethod
     def open(cls, db_path: Path | str | None = None) -> WorkshopService:

@@ -18,6 +18,7 @@ KINDS: list[tuple[ItemKind, str]] = [
     (ItemKind.OUTCOME, "5 Outcomes"),
     (ItemKind.PLAN_ENTRY, "6 Plan"),
     (ItemKind.CADENCE, "6 Cadence"),
+    (ItemKind.IMPACT_UPDATE, "Updates"),
 ]
 KIND_LABEL = dict(KINDS)
 COUNT_ROWS = [(Status.APPROVED, "Approved"), (Status.DRAFT, "Open (draft)"),
