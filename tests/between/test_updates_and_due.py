@@ -95,3 +95,55 @@ def test_a_segment_nobody_has_gets_one_clear_line(db_path):
 )
 def test_frequencies_as_people_write_them(frequency, days):
     assert period_days(frequency) == days
+
+
+def _update_model(extra: str):
+    """A model that writes the update from the record, adding `extra` every time."""
+
+    def respond(body: dict) -> str:
+        prompt = json.dumps(body)
+        kept = "now 22 on" in prompt  # the record's own figure reached the model
+        text = "Repeat purchases are moving: now 22." if kept else "Nothing to say."
+        return json.dumps(
+            {
+                "segment": "champion",
+                "period": "x",
+                "headline": f"Loyalty is paying off{extra}",
+                "text": f"{text}{extra}",
+            }
+        )
+
+    return respond
+
+
+def test_the_model_puts_the_update_in_their_terms_and_adds_no_figure(db_path, llm_server):
+    from support.drafting_helpers import run_with_server
+
+    session_id = quarter(db_path)
+    llm_server.any_model = True
+    llm_server.responder = _update_model(" (up 37% on last year)")
+
+    made = run_with_server(
+        db_path, llm_server, "update", session_id, "--segment", "champion", "--draft"
+    )
+
+    assert made.returncode == 0, made.stderr
+    assert "repairing" in made.stderr  # the figure nobody recorded was sent back once
+    assert made.stdout.startswith("# Loyalty is paying off")
+    assert "Repeat purchases are moving: now 22." in made.stdout
+    assert "37" not in made.stdout  # still there after the fix: left out by the app
+    with SessionStore.open(db_path) as store:
+        (update,) = store.load_session(session_id).items_of("impact_update")
+        note = store.revisions(update.id)[-1].note
+    assert update.origin.value == "model" and update.body["segment"] == "champion"
+    assert update.body["period"] == f"{TODAY:%B %Y}"
+    assert "figures nobody recorded, left out by the app: 37" in note
+    prompts = [r.messages_text for r in llm_server.chat_requests]
+    assert "what their backing made possible" in prompts[0]  # the segment's own terms
+
+
+def test_without_a_model_draft_says_how_and_the_template_still_works(db_path):
+    session_id = quarter(db_path)
+    refused = run("update", session_id, "--segment", "champion", "--draft", db=db_path, check=False)
+    assert refused.returncode == 1 and "No model is configured" in refused.stderr
+    assert run("update", session_id, "--segment", "champion", db=db_path).returncode == 0

@@ -227,3 +227,16 @@ async def run_doctor(service: WorkshopService, settings: ModelSettings | None) -
         mark = "ok " if check.ok and not check.warning else ("warn" if check.ok else "FAIL")
         click.echo(f"  [{mark}] {check.name}: {check.detail}")
     return all(check.ok for check in checks)
+
+
+async def run_jobs(drafter: Drafter, kind: ItemKind, jobs: Sequence[DraftJob]) -> DraftSummary:
+    """A few jobs of one kind, with the usual progress lines; the drafter closed after."""
+    try:
+        click.echo(
+            f"Drafting with {drafter.settings.model} at {drafter.settings.endpoint_host}…",
+            err=True,
+        )
+        async with _watched(drafter.settings) as progress:
+            return await drafter.run(kind, jobs, progress)
+    finally:
+        await drafter.aclose()

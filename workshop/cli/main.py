@@ -274,12 +274,13 @@ def plan_(ctx, session_id, entry, status, on, note, as_json) -> None:
 @click.option("--period", help="What it covers, e.g. 'September 2026' (this month).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="A file (- for stdout).")
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@click.option("--draft", "with_model", is_flag=True, help="Have the model put it in their terms.")
 @click.pass_context
-def update(ctx, session_id, segment, period, output, force) -> None:
+def update(ctx, session_id, segment, period, output, force, with_model) -> None:
     """An impact update for SEGMENT from the recorded progress and plan, saved as a draft."""
     from workshop.cli.progress import write_update
 
-    write_update(_service(ctx), session_id, segment, period, output, force)
+    write_update(_service(ctx), session_id, segment, period, output, force, with_model)
 
 
 @cli.command()

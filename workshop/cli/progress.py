@@ -183,9 +183,14 @@ def write_update(
     period: str | None,
     output: Path | None,
     force: bool,
+    with_model: bool = False,
 ) -> None:
-    """`workshop update`: a draft update for a segment, from what was recorded."""
-    item = service.updates.write_template(session_ref, segment, period)
+    """`workshop update`: a draft update for a segment, from what was recorded (and with
+    --draft, put in the segment's terms by the model)."""
+    if with_model:
+        item = _drafted_update(service, session_ref, segment, period)
+    else:
+        item = service.updates.write_template(session_ref, segment, period)
     text = service.updates.markdown(item)
     if output is None or str(output) == "-":
         click.echo(text, nl=False)
@@ -199,6 +204,30 @@ def write_update(
         + f"; `workshop approve {item.session_id} {item.id}` then marks it as the update sent.",
         err=True,
     )
+
+
+def _drafted_update(service: WorkshopService, session_ref: str, segment: str, period: str | None):
+    import asyncio
+
+    from sessions import ItemKind
+    from workshop.cli.drafting import run_jobs
+
+    session_id = service.sessions.resolve(session_ref)
+    segment_id = service.updates.segment_id(segment)
+    period = period or date.today().strftime("%B %Y")
+    facts = service.updates.facts(session_id, period)
+    drafter = service.drafting.drafter()
+    jobs = drafter.update_jobs(
+        session_id, segment_id, period, f"{facts['headline']}\n\n{facts['text']}"
+    )
+    summary = asyncio.run(run_jobs(drafter, ItemKind.IMPACT_UPDATE, jobs))
+    if not summary.drafted:
+        why = summary.failed[0][1] if summary.failed else "no answer"
+        raise WorkshopError(
+            f"The model did not draft the update ({why}). Without --draft the update is "
+            "written from the record alone."
+        )
+    return summary.drafted[0]
 
 
 def print_due(service: WorkshopService, as_json: bool) -> None:

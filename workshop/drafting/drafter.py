@@ -113,6 +113,11 @@ class Drafter:
     def outcome_jobs(self, session_id: str) -> list[DraftJob]:
         return [self.builder(self.store.load_session(session_id)).outcomes()]
 
+    def update_jobs(self, session_id: str, segment: str, period: str, facts: str) -> list[DraftJob]:
+        """One job: the segment's impact update, written by the model from the facts."""
+        record = self.store.load_session(session_id)
+        return [self.builder(record).impact_update(Segment(segment), period, facts)]
+
     def preview(self, job: DraftJob) -> dict:
         """Exactly what would be sent for this job, and its size in tokens."""
         request = self.engine.request(job)
@@ -282,6 +287,10 @@ class Drafter:
         )
 
 
+# Kinds drafted one per segment: a new draft replaces that segment's, not another's.
+_BY_SEGMENT = (ItemKind.DISCUSSION_GUIDE, ItemKind.IMPACT_UPDATE)
+
+
 def _current(
     existing: list[Item], kind: ItemKind, stakeholder_id: str | None, segment: str | None
 ) -> Item | None:
@@ -291,7 +300,7 @@ def _current(
         for item in existing
         if item.status is not Status.REJECTED
         and item.stakeholder_id == stakeholder_id
-        and (kind is not ItemKind.DISCUSSION_GUIDE or stakeholder_id or item.segment == segment)
+        and (kind not in _BY_SEGMENT or stakeholder_id or item.segment == segment)
     ]
     untouched = [i for i in candidates if i.origin is Origin.MODEL and i.status is Status.DRAFT]
     pool = untouched or candidates

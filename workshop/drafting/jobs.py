@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from prompt_library import Playbook, PromptLibrary, data_block, format_fields
 from sessions import (
     DiscussionGuideBody,
+    ImpactUpdateBody,
     Item,
     ItemKind,
     OutcomeBody,
@@ -32,14 +33,20 @@ from workshop.drafting.tokens import TokenCounter
 from workshop.rules.draft_flags import (
     instruction_in,
     invented_figures_problem,
+    numbers_in,
     without_instructions,
 )
 from workshop.rules.supplied import supplied_figures
-from workshop.rules.unsupplied import without_unsupplied
+from workshop.rules.unsupplied import drop_figures, unsupplied_in, without_unsupplied
 
 # The longest answer each kind needs, with room to spare: a full engagement plan for one
 # person is about 400 tokens, a discussion guide 600, five outcome statements 1,100.
-ANSWER_TOKENS = {"segmentation": 800, "discussion_guide": 1000, "outcomes": 1800}
+ANSWER_TOKENS = {
+    "segmentation": 800,
+    "discussion_guide": 1000,
+    "outcomes": 1800,
+    "impact_update": 700,
+}
 
 
 class OutcomesDraft(BaseModel):
@@ -243,6 +250,51 @@ class JobBuilder:
         label = f"{definition.name} — {person.name}" if person else definition.name
         job = self._job(key, label, "discussion_guide", variables, DiscussionGuideBody, person)
         job.fixed["segment"] = segment.value  # the guide is for this segment, whatever it says
+        return job
+
+    def impact_update(self, segment: Segment, period: str, facts: str) -> DraftJob:
+        """An update for one segment, rewritten by the model from the record's facts; a
+        figure the facts do not hold is sent back once, then left out by the app."""
+        definition = self.playbook.segment(segment.value)
+        variables = {
+            "segment": definition.name,
+            "terms": definition.update_terms or definition.needs,
+            "period": period,
+            "facts": data_block("record", self.names.hide(facts)),
+        }
+        job = self._job(
+            f"update:{segment.value}",
+            f"update for {definition.name}",
+            "impact_update",
+            variables,
+            ImpactUpdateBody,
+        )
+        job.fixed |= {"segment": segment.value, "period": period}
+        recorded = numbers_in(f"{facts}\n{period}")
+
+        def unrecorded(answer: ImpactUpdateBody) -> list[str]:
+            return unsupplied_in(f"{answer.headline}\n{answer.text}", recorded)
+
+        def check(answer: ImpactUpdateBody) -> str | None:
+            found = unrecorded(answer)
+            if not found:
+                return None
+            return (
+                f"Figures the record does not hold: {', '.join(found)}. Leave them out; keep "
+                "only the figures the record gives."
+            )
+
+        def settle(answer: ImpactUpdateBody) -> ImpactUpdateBody:
+            found = unrecorded(answer)
+            job.notes.append(f"figures nobody recorded, left out by the app: {', '.join(found)}")
+            return answer.model_copy(
+                update={
+                    "headline": drop_figures(answer.headline, found) or answer.headline,
+                    "text": drop_figures(answer.text, found),
+                }
+            )
+
+        job.check, job.settle = check, settle
         return job
 
     def people_in(self, segment: Segment) -> list[Stakeholder]:

@@ -126,6 +126,11 @@ def injection_flag(
     return None
 
 
+def figures_written(text: str) -> list[str]:
+    """The figures in a text as they are written ("1,200", "10"), in order."""
+    return _NUMBER.findall(text or "")
+
+
 def numbers_in(text: str) -> set[float]:
     """The figures in a text, as numbers: "1,200" and "1200" are the same figure."""
     return {float(n.replace(",", "")) for n in _NUMBER.findall(text or "")}

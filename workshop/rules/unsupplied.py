@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from workshop.rules.draft_flags import invented_figures
+from workshop.rules.draft_flags import figures_written, invented_figures
 
 _AROUND = (
     r"\s*(?:\b(?:by|to|from|of|at least|up to|over|under|around|about)\s+)?[$€£]?"
@@ -32,10 +32,25 @@ def without_unsupplied(
                 said.append(f"the {field} {out[field]!r} (now unknown)")
             out[field] = None
             continue
-        pattern = _AROUND.format(figure=re.escape(figure))
-        sentence = re.sub(pattern, "", str(out[field]), count=1)
-        sentence = re.sub(r"\s+([,.;:])", r"\1", " ".join(sentence.split())).strip(" ,;:")
+        sentence = drop_figures(str(out[field]), [figure])
         if sentence:
             said.append(f"{figure!r} from the {field}")
             out[field] = sentence
     return out, said
+
+
+def unsupplied_in(text: str, supplied: set[float]) -> list[str]:
+    """The figures in a text that are not among those supplied, each once, in order."""
+    found: list[str] = []
+    for raw in figures_written(text):
+        if float(raw.replace(",", "")) not in supplied and raw not in found:
+            found.append(raw)
+    return found
+
+
+def drop_figures(text: str, figures: list[str]) -> str:
+    """The text without these figures and the words that carry them ("by 10%")."""
+    for figure in figures:
+        text = re.sub(_AROUND.format(figure=re.escape(figure)), "", text)
+    lines = [re.sub(r"\s+([,.;:])", r"\1", " ".join(line.split())) for line in text.split("\n")]
+    return "\n".join(line.strip(" ,;:") if line.strip() else "" for line in lines).strip()

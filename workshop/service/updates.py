@@ -40,6 +40,17 @@ class UpdateOps:
         names = ", ".join(s.id for s in self._method.playbook.segments)
         raise WorkshopError(f"No segment called {text!r}; one of: {names}.")
 
+    def facts(self, session_ref: str, period: str, today: date | None = None) -> dict[str, str]:
+        """The template update: a headline and text holding only what was recorded."""
+        today = today or date.today()
+        session_id = self._sessions.resolve(session_ref)
+        return template_update(
+            period,
+            self._progress.progress(session_id, today),
+            self._progress.plan(session_id, today),
+            today,
+        )
+
     def write_template(
         self, session_ref: str, segment: str, period: str | None = None, today: date | None = None
     ) -> Item:
@@ -47,12 +58,7 @@ class UpdateOps:
         today = today or date.today()
         session_id = self._sessions.resolve(session_ref)
         segment_id = self.segment_id(segment)
-        body = template_update(
-            period or today.strftime("%B %Y"),
-            self._progress.progress(session_id, today),
-            self._progress.plan(session_id, today),
-            today,
-        )
+        body = self.facts(session_id, period or today.strftime("%B %Y"), today)
         return self._store.create_item(
             session_id,
             ItemKind.IMPACT_UPDATE,
