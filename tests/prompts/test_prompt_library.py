@@ -122,6 +122,12 @@ def sample_values(library) -> dict[str, dict[str, str]]:
             "answers": data_block("answers", "Dana: we get 40 leads a month, need 80."),
             "outcome_rules": playbook.outcome_rules_text(),
         },
+        "impact_update": {
+            "segment": segment.name,
+            "terms": segment.update_terms,
+            "period": "September 2026",
+            "facts": data_block("record", "- Demos (per month): from 40 to 80, now 58."),
+        },
         "repair": {
             "error": data_block("error", "segment: Input should be 'influencer', ..."),
             "schema": json.dumps({"type": "object", "properties": {"segment": {}}}),
@@ -136,6 +142,7 @@ def test_shipped_templates_are_the_expected_ones(library):
     assert [t.id for t in library.templates()] == [
         "discussion_guide",
         "engagement",
+        "impact_update",
         "outcomes",
         "placement",
         "repair",
@@ -344,7 +351,7 @@ def test_unknown_template_lists_available_ids(library):
     with pytest.raises(TemplateNotFoundError) as info:
         library.get("segmentaton")
     assert "segmentaton" in str(info.value) and "segmentation, repair" not in str(info.value)
-    assert "discussion_guide, engagement, outcomes, placement, repair, segmentation" in str(
+    assert "discussion_guide, engagement, impact_update, outcomes, placement, repair" in str(
         info.value
     )
 

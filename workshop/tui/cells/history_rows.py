@@ -71,6 +71,8 @@ def item_label(item: Item, names: dict[str, str], segment_names: dict[str, str])
         return str(body.get("title") or "Entry")
     if item.kind is ItemKind.CADENCE:
         return f"Impact report for {segment}"
+    if item.kind is ItemKind.IMPACT_UPDATE:
+        return f"Update for {segment}, {body.get('period', '')}"
     return item.kind.value
 
 

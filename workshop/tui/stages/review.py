@@ -43,7 +43,8 @@ class ReviewPane(StagePane):
         counts_table: DataTable = DataTable(id="review-counts", cursor_type="none")
         counts_table.add_column("", key="status", width=12)
         for kind, label in KINDS:
-            counts_table.add_column(label, key=kind.value, width=14)
+            # As wide as its label: every kind and the total fit in 100 columns.
+            counts_table.add_column(label, key=kind.value, width=len(label))
         counts_table.add_column("Total", key="total", width=6)
         yield counts_table
         yield Static("", id="review-summary", markup=False)
