@@ -176,9 +176,10 @@ def test_outcomes_table_marks_unknown_baselines_and_targets(store):
     assert len(rows) == 3  # the draft is left out
     assert "*1 draft outcome not yet approved is left out.*" in text
     assert (
-        "- **Outcomes:** 2 approved outcomes (baseline unknown for 1, target unknown for 1)."
-        in text
-    )
+        "- **Outcomes:** 2 approved outcomes (baseline unknown for 1, target unknown for 1):\n"
+        "  - More qualified inbound leads (target 180, due 2026-09-30)\n"
+        "  - Shorter sales cycle (target unknown, due unknown)\n"
+    ) in text
 
 
 def test_plan_and_cadence_tables(store):

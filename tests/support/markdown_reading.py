@@ -10,12 +10,23 @@ from markdown_it import MarkdownIt
 H2 = [
     "Executive summary",
     "Outcomes",
+    "Progress",
     "Stakeholder map",
     "Engagement plan",
     "Discussion guide and captured answers",
     "90-day plan",
     "Impact cadence",
+    "Asks",
     "Appendix: provenance",
+]
+# A leadership document: nothing about people, no provenance appendix.
+LEADERSHIP_H2 = [
+    "Executive summary",
+    "Outcomes",
+    "Progress",
+    "90-day plan",
+    "Impact cadence",
+    "Asks",
 ]
 POINT = re.compile(r'^    "[\w .,\'/+()…-]+": \[0\.\d{3}, 0\.\d{3}\]$')
 CHART_HEAD = [

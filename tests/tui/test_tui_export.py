@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from support.tui_helpers import SIZE, make_app, open_stage, screen_text
+from support.tui_helpers import SIZE, make_app, notifications, open_stage, screen_text
 from textual.widgets import Input, Markdown
 
 from sessions import SessionStore
@@ -174,3 +174,44 @@ async def test_preview_draws_each_table_and_plain_list_as_one_widget():
         text = screen_text(app)
         for shown in ("Outcome 29", "290", "Owner:", "Second point", "2. Second", "Inner"):
             assert shown in text
+
+
+async def test_l_switches_to_the_leadership_export_and_writes_it(db_path, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    session_id = make_export_session(db_path)
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_stage(pilot, session_id, "export")
+        await pilot.press("d")  # drafts in, then leadership: they go out with it
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        leadership = app.service.export.markdown(session_id, audience="leadership")
+        assert preview(app) == leadership
+        assert leadership.endswith("*Prepared with Strategy Workshop.*\n")
+        assert "Shorter sales cycle" not in preview(app)
+        assert "Preview for leadership" in screen_text(app)
+
+        await pilot.press("d")  # refused, said, and nothing changes
+        await pilot.pause()
+        assert preview(app) == leadership
+        assert any("approved items only" in n for n in notifications(app))
+
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog)
+        assert app.screen.query_one(Input).value == "q3-strategy-eu-growth-leadership.md"
+        await pilot.press("enter")
+        await pilot.pause()
+        target = tmp_path / "q3-strategy-eu-growth-leadership.md"
+        assert target.read_text(encoding="utf-8") == leadership
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+        await pilot.press("l")  # back to the team's document, drafts still out
+        await pilot.pause()
+        assert preview(app) == app.service.export.markdown(session_id)
+        assert "Preview of what is approved" in screen_text(app)
+
+    with SessionStore.open(db_path) as store:
+        (event,) = [e for e in store.events(session_id) if e.kind == "exported"]
+    assert event.detail["audience"] == "leadership"

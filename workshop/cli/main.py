@@ -155,14 +155,25 @@ def show(ctx, session_id: str) -> None:
 )
 @click.option("--drafts", is_flag=True, help="Include unapproved drafts, marked as such.")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
+@click.option(
+    "--for",
+    "audience",
+    type=click.Choice(["team", "leadership"]),
+    default="team",
+    show_default=True,
+    help="team: everything; leadership: outcomes, progress, plan, cadence and asks, "
+    "nothing about people's segments.",
+)
 @click.pass_context
-def export(ctx, session_id: str, output: Path | None, drafts: bool, force: bool) -> None:
+def export(
+    ctx, session_id: str, output: Path | None, drafts: bool, force: bool, audience: str
+) -> None:
     """Export a session as Markdown, to stdout or a file."""
     service = _service(ctx)
     if output is None or str(output) == "-":
-        click.echo(service.export.markdown(session_id, drafts), nl=False)
+        click.echo(service.export.markdown(session_id, drafts, audience), nl=False)
     else:
-        service.export.write(session_id, output, drafts, force)
+        service.export.write(session_id, output, drafts, force, audience)
         click.echo(f"Wrote {output}", err=True)
 
 

@@ -17,6 +17,7 @@ from workshop.export.view import ExportView, ModelCall
 
 HEADERS = ["Item", "Drafted by", "Edited by a person", "Approved", "Approval hash"]
 _HASH = re.compile(r"[0-9a-f]{8,128}")
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _STAMP = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)")
 
 
@@ -34,7 +35,14 @@ def models_used(view: ExportView) -> str:
 
 
 def provenance(view: ExportView) -> list[str]:
-    parts = ["## Appendix: provenance"]
+    """The team's appendix: the session id, the models used, and each item's history."""
+    session_id = view.session.id
+    ident = f"`{session_id}`" if _ID.fullmatch(session_id) else inline(session_id)
+    about = [
+        f"- **Session id:** {ident}",
+        f"- **Models used:** {models_used(view) or 'none recorded'}",
+    ]
+    parts = ["## Appendix: provenance", "\n".join(about)]
     items = _in_document_order(view)
     if not items:
         return parts + ["Nothing is included in this document yet."]

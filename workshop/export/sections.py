@@ -1,5 +1,5 @@
 """The outcomes, the 90-day plan and the impact cadence of the Markdown export, and the
-helpers the other sections share (export_people.py has the people's sections).
+helpers the other sections share (people.py has the people's sections).
 
 Each function takes an ExportView and returns Markdown blocks (to be joined by blank
 lines). Every piece of text from people or models goes through markdown_text.
@@ -144,6 +144,15 @@ def cadence(view: ExportView) -> list[str]:
     parts = ["## Impact cadence"]
     if not items:
         parts.append("No impact reporting agreed yet.")
+        return parts + left_out_note(view, ItemKind.CADENCE, "impact cadence")
+    if view.leadership:
+        # Which segment hears what would say who is who: the reports and their rhythm only.
+        rows = [
+            [cell(text_of(i.body.get("report"))), cell(text_of(i.body.get("frequency")))]
+            for i in items
+        ]
+        parts.append("Each report goes to the stakeholders it concerns, in their own terms.")
+        parts.append(table(["Impact report", "How often"], rows))
         return parts + left_out_note(view, ItemKind.CADENCE, "impact cadence")
     rows = [
         [

@@ -13,6 +13,13 @@ builds it from the store. `ExportView` decides, once, which items the document s
 
 Everything is ordered stably (playbook segment order, the register's order, then
 creation time and id), so the same session always gives the same document.
+
+The audience decides which sections there are: the team gets everything; leadership gets
+the outcomes, their progress, the plan, the cadence and the asks, and nothing that labels,
+quotes or judges a person (no segments, objections, rationales or attributed answers).
+
+Progress is judged as of the day of the session's latest measurement, not the day the
+document is made, so that the same session still gives the same bytes.
 """
 
 from __future__ import annotations
@@ -20,9 +27,21 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
-from sessions import Item, ItemKind, Revision, Segment, SessionRecord, Stakeholder, Status
+from sessions import (
+    Item,
+    ItemKind,
+    Measurement,
+    Revision,
+    Segment,
+    SessionRecord,
+    Stakeholder,
+    Status,
+)
+from workshop.export.audience import LEADERSHIP_CHANGES, LEADERSHIP_KINDS, Audience
+from workshop.rules.progress import OutcomeProgress, progress_of, start_of
 
 if TYPE_CHECKING:
     from workshop.rules.compare import Change
@@ -64,6 +83,7 @@ class ExportData:
     parent_title: str | None = None
     changes: Sequence[Change] = ()
     flags: Mapping[str, DraftFlag] = field(default_factory=dict)  # item id → why to check it
+    measurements: Sequence[Measurement] = ()  # the session's, for the approved outcomes
 
 
 def _newest(items: list[Item], approved: bool = False) -> Item:
@@ -73,7 +93,12 @@ def _newest(items: list[Item], approved: bool = False) -> Item:
 
 
 class ExportView:
-    def __init__(self, data: ExportData, include_drafts: bool) -> None:
+    def __init__(
+        self, data: ExportData, include_drafts: bool, audience: Audience = Audience.TEAM
+    ) -> None:
+        self.audience = Audience(audience)
+        if self.leadership and include_drafts:
+            raise ValueError("A leadership export holds approved items only.")
         self.data = data
         self.drafts = include_drafts
         self.session = data.record.session
@@ -119,14 +144,26 @@ class ExportView:
     def shown(self, kind: ItemKind) -> list[Item]:
         return [i for i in self.items if i.kind is kind and i.id in self.shown_ids]
 
+    @property
+    def leadership(self) -> bool:
+        return self.audience is Audience.LEADERSHIP
+
     def left_out(self, kind: ItemKind | None = None) -> list[Item]:
+        """Items not shown, of the kinds this audience's document has sections for."""
         return [
             i
             for i in self.items
             if i.id not in self.shown_ids
             and i.kind is not ItemKind.ANSWERS
             and (kind is None or i.kind is kind)
+            and (not self.leadership or i.kind in LEADERSHIP_KINDS)
         ]
+
+    def changes(self) -> list[Change]:
+        changes = list(self.data.changes)
+        if self.leadership:
+            return [c for c in changes if c.kind in LEADERSHIP_CHANGES]
+        return changes
 
     @staticmethod
     def is_draft(item: Item) -> bool:
@@ -175,6 +212,35 @@ class ExportView:
 
     def plan(self) -> list[Item]:
         return list(self._plan)
+
+    # Progress ----------------------------------------------------------------------------
+
+    @functools.cached_property
+    def _measured(self) -> list[Measurement]:
+        approved = {i.id for i in self.outcomes() if i.status is Status.APPROVED}
+        return [m for m in self.data.measurements if m.outcome_id in approved]
+
+    @property
+    def as_of(self) -> date | None:
+        """The day progress is judged on: that of the latest measurement, if any."""
+        return max((m.measured_on for m in self._measured), default=None)
+
+    @functools.cached_property
+    def _progress(self) -> dict[str, OutcomeProgress]:
+        start = start_of(self.session)
+        return {
+            item.id: progress_of(item.id, item.body, start, self._measured, self.as_of or start)
+            for item in self.outcomes()
+            if item.status is Status.APPROVED
+        }
+
+    def progress(self, item: Item) -> OutcomeProgress | None:
+        """How an approved outcome is doing; None for a draft."""
+        return self._progress.get(item.id)
+
+    def tracked(self) -> list[OutcomeProgress]:
+        """The progress of every approved outcome shown, in the document's order."""
+        return list(self._progress.values())
 
     def cadences(self) -> list[Item]:
         items = self.shown(ItemKind.CADENCE)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sessions import Measurement
+from sessions import Measurement, Session
 
 MET, ON_TRACK, AT_RISK, BEHIND, NO_DATA, NOT_JUDGED = (
     "met",
@@ -35,6 +35,11 @@ _HALF = re.compile(r"\bh([12])\b(?:\s*'?(\d{2,4}))?", re.I)
 _MONTH = re.compile(r"\b([a-z]{3,9})\.?\s*(\d{4})?\b", re.I)
 _DAYS = re.compile(r"\b(\d+)\s*(day|week|month)s?\b", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+
+
+def start_of(session: Session) -> date:
+    """The day progress is counted from: the workshop's date, else the day it was created."""
+    return session.workshop_date or date.fromisoformat(session.created_at[:10])
 
 
 def first_number(text: str | None) -> float | None:

@@ -1,4 +1,5 @@
-"""The service's export: the Markdown document and writing it to a file."""
+"""The service's export: the Markdown document, for the team or for leadership, and
+writing it to a file."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from sessions import (
     SessionRecord,
     SessionStore,
 )
-from workshop.export.markdown import ExportData, ModelCall, SegmentInfo, export_markdown
+from workshop.errors import WorkshopError
+from workshop.export.markdown import (
+    Audience,
+    ExportData,
+    ModelCall,
+    SegmentInfo,
+    export_markdown,
+)
 from workshop.rules.compare import Change
 from workshop.rules.file_names import export_file_name
 from workshop.service.files import write_private_file
@@ -31,16 +39,36 @@ class ExportOps:
         self._method = method
         self._history = history
 
-    def file_name(self, session_ref: str) -> str:
-        """The file an export is offered to be written to, named after the title."""
-        return export_file_name(self._sessions.get(session_ref).title)
+    def file_name(self, session_ref: str, audience: Audience | str = Audience.TEAM) -> str:
+        """The file an export is offered to be written to, named after the title (and
+        marked as leadership's when it is)."""
+        name = export_file_name(self._sessions.get(session_ref).title)
+        if _audience(audience) is Audience.LEADERSHIP:
+            name = name.removesuffix(".md") + "-leadership.md"
+        return name
 
-    def markdown(self, session_ref: str, include_drafts: bool = False) -> str:
-        return self.render(self._sessions.load(session_ref), include_drafts)
+    def markdown(
+        self,
+        session_ref: str,
+        include_drafts: bool = False,
+        audience: Audience | str = Audience.TEAM,
+    ) -> str:
+        return self.render(self._sessions.load(session_ref), include_drafts, audience)
 
-    def render(self, record: SessionRecord, include_drafts: bool = False) -> str:
+    def render(
+        self,
+        record: SessionRecord,
+        include_drafts: bool = False,
+        audience: Audience | str = Audience.TEAM,
+    ) -> str:
         """The export of an already loaded session (a preview needs no second load)."""
-        return export_markdown(self.data(record), include_drafts)
+        audience = _audience(audience)
+        if audience is Audience.LEADERSHIP and include_drafts:
+            raise WorkshopError(
+                "A leadership export holds approved items only; leave out the drafts, "
+                "or export for the team."
+            )
+        return export_markdown(self.data(record), include_drafts, audience)
 
     def data(self, record: SessionRecord, changes: list[Change] | None = None) -> ExportData:
         """What the export needs besides the record: each item's revisions, the model
@@ -79,14 +107,31 @@ class ExportOps:
             parent_title=parent_title,
             changes=list(changes or []),
             flags=self._method.draft_flags(record),
+            measurements=self._store.measurements(session_id),
         )
 
     def write(
-        self, session_ref: str, path: Path, include_drafts: bool = False, force: bool = False
+        self,
+        session_ref: str,
+        path: Path,
+        include_drafts: bool = False,
+        force: bool = False,
+        audience: Audience | str = Audience.TEAM,
     ) -> Path:
         """Write the Markdown to path, owner-readable only, never over a file unless forced."""
         session_id = self._sessions.resolve(session_ref)
-        text = self.markdown(session_id, include_drafts)
+        audience = _audience(audience)
+        text = self.markdown(session_id, include_drafts, audience)
         write_private_file(path, text, force)
-        self._store.record_event(session_id, "exported", {"path": str(path)})
+        self._store.record_event(
+            session_id, "exported", {"path": str(path), "audience": audience.value}
+        )
         return path
+
+
+def _audience(value: Audience | str) -> Audience:
+    try:
+        return Audience(value)
+    except ValueError:
+        names = " or ".join(a.value for a in Audience)
+        raise WorkshopError(f"{value!r} is not an audience; export for {names}.") from None

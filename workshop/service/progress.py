@@ -8,7 +8,7 @@ from datetime import date
 from sessions import ItemKind, Measurement, PlanStatusChange, SessionStore, Status
 from workshop.errors import WorkshopError
 from workshop.rules.plan_view import EntryState, entry_states
-from workshop.rules.progress import OutcomeProgress, progress_of
+from workshop.rules.progress import OutcomeProgress, progress_of, start_of
 from workshop.service.refs import find_item
 from workshop.service.sessions import SessionOps
 
@@ -79,8 +79,7 @@ class ProgressOps:
         """Every approved outcome of the session, with its measurements and status."""
         record = self._sessions.load(session_ref)
         measurements = self._store.measurements(record.session.id)
-        created = date.fromisoformat(record.session.created_at[:10])
-        start = record.session.workshop_date or created
+        start = start_of(record.session)
         return [
             progress_of(item.id, item.body, start, measurements, today)
             for item in record.items_of(ItemKind.OUTCOME)

@@ -1,5 +1,8 @@
 """Stage 8, export: the session as Markdown, previewed as it will be written, and
-written to a file that only its owner can read, never over a file without asking."""
+written to a file that only its owner can read, never over a file without asking.
+
+`l` switches between the team's document (everything) and leadership's (no segments,
+objections or attributed answers; approved items only, so drafts go out with it)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from textual.widgets import Static
 
 from sessions import StoreError
 from workshop.errors import WorkshopError
+from workshop.service.export import Audience
 from workshop.tui.dialogs.common import ConfirmDialog, PromptDialog
 from workshop.tui.stages.base import Saved, SaveFailed, StagePane
 from workshop.tui.widgets.markdown_preview import MarkdownPreview
@@ -27,12 +31,14 @@ def resolve_path(typed: str) -> Path:
 class ExportPane(StagePane):
     BINDINGS = [
         Binding("d", "toggle_drafts", "Drafts in/out", id="export.drafts"),
+        Binding("l", "toggle_audience", "Team/leadership", id="export.audience"),
         Binding("w", "write", "Write to file", id="export.write"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.include_drafts = False
+        self.audience = Audience.TEAM
         self.markdown_text = ""
         self.written: Path | None = None
 
@@ -56,7 +62,7 @@ class ExportPane(StagePane):
 
     def _show_preview(self) -> None:
         record = self.load()
-        self.markdown_text = self.service.export.render(record, self.include_drafts)
+        self.markdown_text = self.service.export.render(record, self.include_drafts, self.audience)
         self.query_one("#export-preview", MarkdownPreview).update(self.markdown_text)
         self._show_status()
         focused = self.app.focused
@@ -65,13 +71,16 @@ class ExportPane(StagePane):
 
     def _show_status(self) -> None:
         text = Text()
-        if self.include_drafts:
+        if self.audience is Audience.LEADERSHIP:
+            text.append("Preview for leadership", style="bold magenta")
+            text.append(" (approved outcomes, progress, plan, cadence, asks; no segments)")
+        elif self.include_drafts:
             text.append("Preview with drafts", style="bold yellow")
             text.append(" (marked as drafts, not approved)")
         else:
             text.append("Preview of what is approved", style="bold")
             text.append(" (drafts left out and counted)")
-        text.append("  ·  d drafts in/out  ·  w write to a file")
+        text.append("  ·  d drafts  ·  l team/leadership  ·  w write to a file")
         if self.written is not None:
             text.append("\nWritten: ", style="bold green")
             text.append(str(self.written))
@@ -79,15 +88,33 @@ class ExportPane(StagePane):
         self.query_one("#export-status", Static).update(text)
 
     def action_toggle_drafts(self) -> None:
+        if self.audience is Audience.LEADERSHIP:
+            self.notify(
+                "A leadership export holds approved items only: press l for the team's "
+                "export to see drafts.",
+                severity="warning",
+            )
+            return
         self.include_drafts = not self.include_drafts
         self._show_preview()
+
+    def action_toggle_audience(self) -> None:
+        if self.audience is Audience.TEAM:
+            self.audience = Audience.LEADERSHIP
+            self.include_drafts = False  # leadership gets approved items only
+        else:
+            self.audience = Audience.TEAM
+        self._show_preview()
+        self.notify(f"Export for {self.audience.value}.")
 
     # Writing ----------------------------------------------------------------------------
 
     def action_write(self, typed: str | None = None) -> None:
         if typed is None:
-            typed = self.service.export.file_name(self.session_id)
+            typed = self.service.export.file_name(self.session_id, self.audience)
         drafts = "with drafts marked" if self.include_drafts else "approved items only"
+        if self.audience is Audience.LEADERSHIP:
+            drafts = "for leadership, " + drafts
         self.app.push_screen(
             PromptDialog(
                 f"Write the Markdown ({drafts}) to which file? Relative to {Path.cwd()}",
@@ -130,7 +157,9 @@ class ExportPane(StagePane):
 
     def _write(self, path: Path, typed: str, force: bool) -> None:
         try:
-            self.service.export.write(self.session_id, path, self.include_drafts, force=force)
+            self.service.export.write(
+                self.session_id, path, self.include_drafts, force=force, audience=self.audience
+            )
         except (WorkshopError, StoreError) as error:
             if not force and path.exists():  # it appeared since we looked
                 self._confirm_replace(path, typed)
