@@ -134,12 +134,18 @@ def list_(ctx, as_json, query, status, since, until, limit, include_archived) ->
 
 @cli.command()
 @click.argument("session_id")
+@click.option("--json", "as_json", is_flag=True, help="The whole session as JSON, with ids.")
 @click.pass_context
-def show(ctx, session_id: str) -> None:
+def show(ctx, session_id: str, as_json: bool) -> None:
     """Show a session: brief, stakeholders and items."""
     from workshop.cli.output import print_session
 
     service = _service(ctx)
+    if as_json:
+        from workshop.cli.review import print_session_json
+
+        print_session_json(service, session_id)
+        return
     record = service.sessions.load(session_id)
     try:
         settings = service.drafting.settings()
@@ -266,6 +272,72 @@ def plan_(ctx, session_id, entry, status, on, note, as_json) -> None:
     from workshop.cli.progress import plan
 
     plan(_service(ctx), session_id, entry, status, as_date(on), note, as_json)
+
+
+# Review from the shell ---------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("session_id")
+@click.argument("item")
+@click.pass_context
+def approve(ctx, session_id: str, item: str) -> None:
+    """Approve ITEM (its id, or the start of it) as the session's facilitator."""
+    from workshop.cli.review import approve as approve_item
+
+    approve_item(_service(ctx), session_id, item)
+
+
+@cli.command()
+@click.argument("session_id")
+@click.argument("item")
+@click.option("--note", default="", help="Why it is rejected.")
+@click.pass_context
+def reject(ctx, session_id: str, item: str, note: str) -> None:
+    """Reject ITEM (its id, or the start of it), with an optional note saying why."""
+    from workshop.cli.review import reject as reject_item
+
+    reject_item(_service(ctx), session_id, item, note)
+
+
+@cli.command()
+@click.argument("session_id")
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="A field of the brief (repeatable); participants and priorities take a;b;c.",
+)
+@click.pass_context
+def brief(ctx, session_id: str, assignments: tuple[str, ...]) -> None:
+    """Set fields of the brief: all of them at once, or none if one is wrong."""
+    from workshop.cli.review import set_brief
+
+    set_brief(_service(ctx), session_id, assignments)
+
+
+@cli.command()
+@click.argument("session_id")
+@click.argument("name")
+@click.option("--role", help="Their role.")
+@click.option("--team", help="Their team.")
+@click.option("--influence", help="high, medium or low (empty to clear).")
+@click.option("--stance", help="supportive, neutral or resistant (empty to clear).")
+@click.option("--involvement", help="approves, executes, advises or none (empty to clear).")
+@click.pass_context
+def person(ctx, session_id, name, role, team, influence, stance, involvement) -> None:
+    """Edit the stakeholder named NAME (any case), or add them if they are not there."""
+    from workshop.cli.review import set_person
+
+    changes = {
+        "role": role,
+        "team": team,
+        "influence": influence,
+        "stance": stance,
+        "involvement": involvement,
+    }
+    set_person(_service(ctx), session_id, name, changes)
 
 
 # Past sessions: follow-ups, what changed, moving, archiving, deleting ---------------
