@@ -107,3 +107,26 @@ def test_leaving_twice_or_a_taken_name_gets_one_clear_line(db_path):
         service.people.leave(session_id, "Marta Kowalski")
         with pytest.raises(WorkshopError, match="already marked as left"):
             service.people.leave(session_id, "Marta Kowalski")
+
+
+def test_the_cli_marks_a_seat_change(db_path):
+    session_id = quarter(db_path)
+
+    said = run(
+        "person",
+        session_id,
+        "Marta Kowalski",
+        "--left",
+        "--replaced-by",
+        "Nina Berg",
+        "--on",
+        "2026-10-01",
+        db=db_path,
+    )
+    again = run("person", session_id, "Marta Kowalski", "--left", db=db_path, check=False)
+
+    assert said.stderr.strip() == (
+        "Marta Kowalski left their seat on 2026-10-01; Nina Berg takes it over as Chief "
+        "Financial Officer, unplaced and to be resold."
+    )
+    assert again.returncode == 1 and "already marked as left (2026-10-01)" in again.stderr

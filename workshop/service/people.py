@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sessions import NotFoundError, SessionStore, Stakeholder
+from sessions import Influence, Involvement, NotFoundError, SessionStore, Stakeholder, Stance
 from workshop.errors import WorkshopError
 from workshop.service.importing import parse_stakeholder_lines, read_stakeholders_csv
+
+# The register's attributes that take one of a few values, as the register writes them.
+ATTRIBUTES: dict[str, type[StrEnum]] = {
+    "influence": Influence,
+    "stance": Stance,
+    "involvement": Involvement,
+}
 
 
 class PeopleOps:
@@ -37,13 +45,36 @@ class PeopleOps:
     def import_csv(self, session_id: str, csv_path: Path) -> list[Stakeholder]:
         return self._store.add_stakeholders(session_id, read_stakeholders_csv(csv_path))
 
+    def find_by_name(self, session_id: str, name: str) -> Stakeholder | None:
+        """The person of that name (case and spacing aside, as names are kept unique)."""
+        key = name_key(name)
+        return next(
+            (p for p in self._store.stakeholders(session_id) if name_key(p.name) == key), None
+        )
+
+    def set_person(
+        self, session_id: str, name: str, changes: Mapping[str, str]
+    ) -> tuple[Stakeholder, bool, list[str]]:
+        """Edit the person named `name`, or add them if absent: (them, added, what changed).
+
+        `changes` holds text for role, team, influence, stance or involvement; an empty
+        value clears an attribute; an attribute takes one of its values (any case).
+        """
+        values: dict[str, Any] = {k: attribute_value(k, v) for k, v in changes.items()}
+        current = self.find_by_name(session_id, name)
+        if current is None:
+            return self.add(session_id, {"name": name, **values}), True, sorted(values)
+        changed = [k for k, v in values.items() if getattr(current, k) != v]
+        if not changed:
+            return current, False, []
+        return self.update(current.id, **{k: values[k] for k in changed}), False, changed
+
     def by_name(self, session_id: str, name: str) -> Stakeholder:
         """The stakeholder of that name (case and spacing aside)."""
-        wanted = " ".join(name.casefold().split())
-        for person in self._store.stakeholders(session_id):
-            if " ".join(person.name.casefold().split()) == wanted:
-                return person
-        raise NotFoundError(f"No stakeholder called {name!r} in this session.")
+        person = self.find_by_name(session_id, name)
+        if person is None:
+            raise NotFoundError(f"No stakeholder called {name!r} in this session.")
+        return person
 
     def leave(
         self, session_id: str, name: str, on: date | None = None, replaced_by: str | None = None
@@ -54,3 +85,25 @@ class PeopleOps:
         if person.has_left:
             raise WorkshopError(f"{person.name} is already marked as left ({person.left_on}).")
         return self._store.mark_left(person.id, on or date.today(), replaced_by)
+
+
+def name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def attribute_value(field: str, text: str) -> Any:
+    """A register field's value from text: the attributes as their enum, or None if empty."""
+    enum = ATTRIBUTES.get(field)
+    if enum is None:
+        return text
+    text = text.strip().lower()
+    if not text:
+        return None
+    try:
+        return enum(text)
+    except ValueError:
+        allowed = ", ".join(e.value for e in enum)
+        raise WorkshopError(
+            f"{field}: {text!r} is not one of {allowed} (or nothing, to clear it); "
+            "nothing was changed."
+        ) from None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from sessions import (
     Brief,
@@ -18,8 +21,13 @@ from sessions import (
     StageTime,
     StakeholderInput,
 )
+from sessions.errors import describe_validation
 from workshop.errors import WorkshopError
 from workshop.service.importing import read_brief_file, read_stakeholders_csv
+
+# The brief's fields that hold lists: set from text as `;`-separated values.
+BRIEF_LIST_FIELDS = ("participants", "priorities")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class SessionOps:
@@ -69,6 +77,35 @@ class SessionOps:
         if stakeholders_csv is not None:
             people += read_stakeholders_csv(stakeholders_csv)
         return self._store.create_session(fields, people)
+
+    def set_brief_fields(
+        self, session_ref: str, changes: Mapping[str, str]
+    ) -> tuple[Session, list[str]]:
+        """Set fields of the brief from text, as typed on a command line: all or none.
+
+        List fields take `;`-separated values; an empty value clears a field (a date too).
+        Returns the session and the names of the fields whose value changed.
+        """
+        session = self.get(session_ref)
+        fields = brief_fields()
+        merged = session.brief.model_dump()
+        for name, text in changes.items():
+            if name not in fields:
+                raise WorkshopError(
+                    f"Unknown brief field {name!r}; the fields are: {', '.join(fields)}."
+                )
+            merged[name] = brief_value(name, text)
+        try:
+            brief = Brief.model_validate(merged)
+        except ValidationError as error:
+            raise WorkshopError(
+                f"{describe_validation(error)}; nothing was changed "
+                f"(the fields are: {', '.join(fields)})."
+            ) from None
+        changed = [n for n in fields if getattr(brief, n) != getattr(session.brief, n)]
+        if not changed:
+            return session, []
+        return self._store.update_brief(session.id, brief), changed
 
     def resolve(self, session_ref: str) -> str:
         return self._store.resolve_session_id(session_ref)
@@ -122,3 +159,28 @@ class SessionOps:
         return self._store.search_filtered(
             query, limit, include_archived, status=status, since=since, until=until
         )
+
+
+def brief_fields() -> list[str]:
+    """The brief's fields, in the order the brief shows them."""
+    return list(Brief.model_fields)
+
+
+def brief_value(name: str, text: str) -> Any:
+    """A brief field's value from a line of text (validated later, with the whole brief)."""
+    if name in BRIEF_LIST_FIELDS:
+        return [part.strip() for part in text.split(";") if part.strip()]
+    if name == "workshop_date":
+        text = text.strip()
+        if not text:
+            return None
+        try:
+            if _ISO_DAY.fullmatch(text):
+                return date.fromisoformat(text)
+        except ValueError:
+            pass
+        raise WorkshopError(
+            f"workshop_date: {text!r} is not a day; give it as YYYY-MM-DD "
+            "(or nothing, to clear it); nothing was changed."
+        )
+    return text
