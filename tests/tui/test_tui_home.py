@@ -411,6 +411,9 @@ async def test_user_text_with_markup_is_shown_literally(db_path: Path) -> None:
         assert view.count(title) >= 2  # and the document's heading
         assert "Organisation: [bold]Acme[/bold]" in view
         assert "Budget [red]cut[/red] <script>alert(1)</script> *stars*" in view
+        await pilot.press("pagedown")  # the register sits below the summary and outcomes
+        await settle(pilot)
+        view = screen_text(app)
         assert "Ann [i]B[/i]" in view
         assert "<em>CMO</em>" in view
 

@@ -4,8 +4,10 @@ impact updates and what is due."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -17,6 +19,7 @@ from workshop.rules.progress import OutcomeProgress
 from workshop.service.facade import WorkshopService
 from workshop.service.files import write_private_file
 
+T = TypeVar("T")
 BAR = 20  # characters for the whole way from baseline to target
 
 
@@ -39,14 +42,19 @@ def record_measurement(
 
 def print_progress(service: WorkshopService, session_ref: str, as_json: bool) -> None:
     found = service.progress.progress(session_ref)
+    empty = "No approved outcome yet: approve one on stage 5 to track it."
+    _print_rows(found, as_json, _as_dict, _line, empty)
+
+
+def _print_rows(rows: Sequence[T], as_json: bool, as_dict, as_line, empty: str) -> None:
+    """JSON for scripts, else a line (or a few) per row, else what to do when none."""
     if as_json:
-        click.echo(json.dumps([_as_dict(p) for p in found], indent=2, ensure_ascii=False))
-        return
-    if not found:
-        click.echo("No approved outcome yet: approve one on stage 5 to track it.")
-        return
-    for progress in found:
-        click.echo(_line(progress))
+        click.echo(json.dumps([as_dict(r) for r in rows], indent=2, ensure_ascii=False))
+    elif not rows:
+        click.echo(empty)
+    else:
+        for row in rows:
+            click.echo(as_line(row))
 
 
 def _line(p: OutcomeProgress) -> str:
@@ -129,14 +137,9 @@ def plan(
         )
         return
     states = service.progress.plan(session_ref)
-    if as_json:
-        click.echo(json.dumps([_entry_dict(s) for s in states], indent=2, ensure_ascii=False))
-        return
-    if not states:
-        click.echo("No plan entries yet: add them on stage 6.")
-        return
-    for state in states:
-        click.echo(_entry_line(state))
+    _print_rows(
+        states, as_json, _entry_dict, _entry_line, "No plan entries yet: add them on stage 6."
+    )
 
 
 STATUSES = ", ".join(s.value for s in PlanStatus)
@@ -232,21 +235,18 @@ def _drafted_update(service: WorkshopService, session_ref: str, segment: str, pe
 
 def print_due(service: WorkshopService, as_json: bool) -> None:
     """`workshop due`: which segment updates are due or overdue, in which session."""
-    found = service.updates.due()
-    if as_json:
-        click.echo(json.dumps([_due_dict(d) for d in found], indent=2, ensure_ascii=False))
-        return
-    if not found:
-        click.echo("No impact cadence is approved in any session yet (stage 6 sets one).")
-        return
-    for d in found:
-        when = d.due.isoformat() if d.due else "?"
-        late = f", {d.days_late} days late" if d.days_late else ""
-        last = f"last sent {d.last.isoformat()}" if d.last else "none sent yet"
-        click.echo(
-            f"{d.state:<8} {when}{late}  {d.session_id}  {d.segment} ({d.frequency}; {last})"
-            f"  {d.session_title}: {d.report}"
-        )
+    empty = "No impact cadence is approved in any session yet (stage 6 sets one)."
+    _print_rows(service.updates.due(), as_json, _due_dict, _due_line, empty)
+
+
+def _due_line(d: DueUpdate) -> str:
+    when = d.due.isoformat() if d.due else "?"
+    late = f", {d.days_late} days late" if d.days_late else ""
+    last = f"last sent {d.last.isoformat()}" if d.last else "none sent yet"
+    return (
+        f"{d.state:<8} {when}{late}  {d.session_id}  {d.segment} ({d.frequency}; {last})"
+        f"  {d.session_title}: {d.report}"
+    )
 
 
 def _due_dict(d: DueUpdate) -> dict:
