@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from sessions import Item, ItemKind, Origin, SessionStore, Status
+from sessions import Item, ItemKind, Origin, SessionRecord, SessionStore, Status
 from workshop.errors import WorkshopError
 from workshop.rules.cadence_due import DueUpdate, next_due
+from workshop.rules.file_names import title_slug
 from workshop.rules.impact_update import template_update
+from workshop.service.files import write_private_file
 from workshop.service.method import MethodOps
 from workshop.service.progress import ProgressOps
 from workshop.service.sessions import SessionOps
@@ -80,32 +83,57 @@ class UpdateOps:
     def due(self, today: date | None = None) -> list[DueUpdate]:
         """For every session with an approved cadence: each segment's next update."""
         today = today or date.today()
-        found = []
-        for summary in self._store.list_sessions(limit=DUE_SCAN):
-            record = self._store.load_session(summary.id)
-            cadences = [i for i in record.items_of(ItemKind.CADENCE) if i.status is Status.APPROVED]
-            if not cadences:
-                continue
-            start = record.session.workshop_date or date.fromisoformat(
-                record.session.created_at[:10]
-            )
-            sent = _last_approved(record.items_of(ItemKind.IMPACT_UPDATE))
-            for cadence in _latest_per_segment(cadences):
-                segment = str(cadence.body["segment"])
-                last = sent.get(segment)
-                found.append(
-                    DueUpdate(
-                        session_id=record.session.id,
-                        session_title=record.session.title,
-                        segment=segment,
-                        report=str(cadence.body.get("report") or ""),
-                        frequency=str(cadence.body.get("frequency") or ""),
-                        last=last,
-                        due=next_due(start, last, str(cadence.body.get("frequency") or "")),
-                        today=today,
-                    )
-                )
+        found = [
+            due
+            for summary in self._store.list_sessions(limit=DUE_SCAN)
+            for due in _due_in(self._store.load_session(summary.id), today)
+        ]
         return sorted(found, key=lambda d: (d.due or date.max, d.session_title, d.segment))
+
+    def due_in(self, session_ref: str, today: date | None = None) -> list[DueUpdate]:
+        """This session's segments on the cadence, each with its next update."""
+        record = self._sessions.load(session_ref)
+        return _due_in(record, today or date.today())
+
+    def file_name(self, item: Item) -> str:
+        """Where an update is offered to be written: session, segment and period."""
+        title = self._sessions.get(item.session_id).title
+        return f"{title_slug(title)}-update-{title_slug(str(item.body['segment']))}-" + (
+            f"{title_slug(str(item.body.get('period') or 'now'))}.md"
+        )
+
+    def write(self, item: Item, path: Path, force: bool = False) -> Path:
+        """The update as it is sent, in a file only its owner can read."""
+        write_private_file(path, self.markdown(item), force)
+        self._store.record_event(
+            item.session_id, "update_written", {"path": str(path), "item_id": item.id}
+        )
+        return path
+
+
+def _due_in(record: SessionRecord, today: date) -> list[DueUpdate]:
+    cadences = [i for i in record.items_of(ItemKind.CADENCE) if i.status is Status.APPROVED]
+    if not cadences:
+        return []
+    start = record.session.workshop_date or date.fromisoformat(record.session.created_at[:10])
+    sent = _last_approved(record.items_of(ItemKind.IMPACT_UPDATE))
+    found = []
+    for cadence in _latest_per_segment(cadences):
+        segment = str(cadence.body["segment"])
+        frequency = str(cadence.body.get("frequency") or "")
+        found.append(
+            DueUpdate(
+                session_id=record.session.id,
+                session_title=record.session.title,
+                segment=segment,
+                report=str(cadence.body.get("report") or ""),
+                frequency=frequency,
+                last=sent.get(segment),
+                due=next_due(start, sent.get(segment), frequency),
+                today=today,
+            )
+        )
+    return found
 
 
 def _latest_per_segment(items: list[Item]) -> list[Item]:

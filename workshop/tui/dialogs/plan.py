@@ -23,7 +23,7 @@ from workshop.tui.dialogs.common import ConfirmDialog
 SaveBody = Callable[[dict[str, Any]], str | None]
 
 
-class _EditDialog(ModalScreen[dict[str, Any] | None]):
+class EditDialog(ModalScreen[dict[str, Any] | None]):
     """Ctrl+S or Save keeps the dialog open until the save succeeds; Esc asks before
     throwing away anything typed."""
 
@@ -76,7 +76,7 @@ class _EditDialog(ModalScreen[dict[str, Any] | None]):
         )
 
 
-def _buttons() -> Horizontal:
+def dialog_buttons() -> Horizontal:
     return Horizontal(
         Button("Save (Ctrl+S)", variant="primary", classes="save"),
         Button("Cancel (Esc)", classes="cancel"),
@@ -84,7 +84,7 @@ def _buttons() -> Horizontal:
     )
 
 
-class PlanEntryDialog(_EditDialog):
+class PlanEntryDialog(EditDialog):
     """One calendar entry; its outcome is chosen among the approved outcomes only."""
 
     BINDINGS = [
@@ -121,9 +121,11 @@ class PlanEntryDialog(_EditDialog):
                     classes="plan-dialog-first",
                 )
                 with Horizontal(classes="plan-dialog-row"):
-                    yield _field("Starts (YYYY-MM-DD)", "plan-starts", entry.get("starts"), 40)
-                    yield _field("Ends (YYYY-MM-DD)", "plan-ends", entry.get("ends"), 40)
-                    yield _field(
+                    yield labelled_input(
+                        "Starts (YYYY-MM-DD)", "plan-starts", entry.get("starts"), 40
+                    )
+                    yield labelled_input("Ends (YYYY-MM-DD)", "plan-ends", entry.get("ends"), 40)
+                    yield labelled_input(
                         "Channel", "plan-channel", entry.get("channel"), 200, "e.g. email, webinar"
                     )
                 yield Label("Serves the approved outcome")
@@ -144,7 +146,7 @@ class PlanEntryDialog(_EditDialog):
             yield Static(
                 "Ctrl+S or Enter in a field saves · Esc cancels", classes="plan-dialog-hint"
             )
-            yield _buttons()
+            yield dialog_buttons()
 
     def _first_message(self, current: str | None, approved: set[str]) -> str:
         if not self.outcomes:
@@ -170,7 +172,7 @@ class PlanEntryDialog(_EditDialog):
         return entry_body(self._fields(), outcome_id, {oid for oid, _ in self.outcomes})
 
 
-class CadenceDialog(_EditDialog):
+class CadenceDialog(EditDialog):
     """What impact report one segment gets, and how often."""
 
     BINDINGS = [
@@ -207,7 +209,7 @@ class CadenceDialog(_EditDialog):
                     tab_behavior="focus",
                     classes="plan-dialog-first",
                 )
-                yield _field(
+                yield labelled_input(
                     "How often",
                     "cadence-frequency",
                     self.cadence.get("frequency"),
@@ -216,7 +218,7 @@ class CadenceDialog(_EditDialog):
                 )
             yield Static("", classes="plan-dialog-error")
             yield Static("Ctrl+S saves · Esc cancels", classes="plan-dialog-hint")
-            yield _buttons()
+            yield dialog_buttons()
 
     def snapshot(self) -> dict[str, Any]:
         return {
@@ -237,7 +239,7 @@ class CadenceDialog(_EditDialog):
         }
 
 
-def _field(
+def labelled_input(
     label: str, widget_id: str, value: Any, max_length: int, placeholder: str = ""
 ) -> Vertical:
     return Vertical(

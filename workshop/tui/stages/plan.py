@@ -11,7 +11,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Label, Static
-from textual.widgets.data_table import RowDoesNotExist
 
 from sessions import Item, ItemKind, SessionRecord, Status, StoreError
 from workshop.errors import WorkshopError
@@ -28,6 +27,7 @@ from workshop.tui.cells.plan_rows import (
 )
 from workshop.tui.dialogs.plan import CadenceDialog, PlanEntryDialog
 from workshop.tui.stages.base import Saved, SessionChanged, StagePane
+from workshop.tui.widgets.keyed_table import fill, keyed_table, move_to, row_key
 
 NO_OUTCOME = (
     "An entry must serve an approved outcome, and none is approved yet: "
@@ -56,13 +56,13 @@ class PlanPane(StagePane):
     def compose(self) -> ComposeResult:
         yield Static("", id="plan-summary", markup=False)
         yield Label("90-day calendar", classes="plan-heading")
-        yield _table("plan-table", PLAN_COLUMNS)
+        yield keyed_table("plan-table", PLAN_COLUMNS)
         yield Static("", id="plan-detail")
         yield Label(
             "Impact cadence: what each segment hears about marketing's impact, and how often",
             classes="plan-heading",
         )
-        yield _table("cadence-table", CADENCE_COLUMNS)
+        yield keyed_table("cadence-table", CADENCE_COLUMNS)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._reload_if_shown)
@@ -85,11 +85,11 @@ class PlanPane(StagePane):
         self.entries = {i.id: i for i in entries}
         self.cadence = {s: self.service.items.cadence_for(record, s) for s in self.segments}
         window = plan_window(record.session.workshop_date)
-        _fill(
+        fill(
             self.plan_table,
             [(i.id, entry_cells(i, self.outcomes, window)) for i in entries],
         )
-        _fill(
+        fill(
             self.cadence_table,
             [(s, cadence_cells(name, self.cadence[s])) for s, (name, _) in self.segments.items()],
         )
@@ -134,12 +134,12 @@ class PlanPane(StagePane):
     def _show_detail(self) -> None:
         detail = self.query_one("#plan-detail", Static)
         if self._in_cadence():
-            segment = self._row_key(self.cadence_table)
+            segment = row_key(self.cadence_table)
             if segment in self.segments:
                 name, needs = self.segments[segment]
                 detail.update(cadence_detail(name, needs, self.cadence.get(segment)))
             return
-        item = self.entries.get(self._row_key(self.plan_table) or "")
+        item = self.entries.get(row_key(self.plan_table) or "")
         if item is None:
             approved = sum(1 for i in self.outcomes.values() if i.status is Status.APPROVED)
             message = (
@@ -170,20 +170,14 @@ class PlanPane(StagePane):
     def _in_cadence(self) -> bool:
         return self.app.focused is self.cadence_table
 
-    @staticmethod
-    def _row_key(table: DataTable) -> str | None:
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
     def _entry(self) -> Item | None:
-        item = self.entries.get(self._row_key(self.plan_table) or "")
+        item = self.entries.get(row_key(self.plan_table) or "")
         if item is None:
             self.notify("No entry selected: n adds one.", severity="warning")
         return item
 
     def _cadence_item(self) -> tuple[str, Item | None]:
-        segment = self._row_key(self.cadence_table) or next(iter(self.segments))
+        segment = row_key(self.cadence_table) or next(iter(self.segments))
         return segment, self.cadence.get(segment)
 
     def action_switch_table(self) -> None:
@@ -250,7 +244,7 @@ class PlanPane(StagePane):
     def _after_dialog(self, table: DataTable, key: str | None) -> None:
         self.reload()
         table.focus()
-        _move_to(table, key)
+        move_to(table, key)
         self._show_detail()
 
     # Cadence ----------------------------------------------------------------------------
@@ -321,28 +315,3 @@ class PlanPane(StagePane):
         if item := self._selected():
             self.save("reopening", lambda: self.service.items.reopen(item.id, self.author))
             self.reload()
-
-
-def _table(table_id: str, columns: list[tuple[str, int]]) -> DataTable:
-    table: DataTable = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
-    for label, width in columns:
-        table.add_column(label, width=width, key=label)
-    return table
-
-
-def _fill(table: DataTable, rows: list[tuple[str, list[Text]]]) -> None:
-    """Replace the rows, keeping the cursor on the same key where it still exists."""
-    keep = PlanPane._row_key(table)
-    table.clear()
-    for key, cells in rows:
-        table.add_row(*cells, key=key)
-    _move_to(table, keep)
-
-
-def _move_to(table: DataTable, key: str | None) -> None:
-    if key is None:
-        return
-    try:
-        table.move_cursor(row=table.get_row_index(key), animate=False)
-    except RowDoesNotExist:  # the row is gone (changed in another window)
-        return
