@@ -27,6 +27,7 @@ class Stage(StrEnum):
     OUTCOMES = "outcomes"
     PLAN = "plan"
     REVIEW = "review"
+    PROGRESS = "progress"  # between workshops: results, updates, seats
 
 
 class Segment(StrEnum):

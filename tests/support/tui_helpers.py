@@ -197,6 +197,7 @@ STAGE_KEYS = {
     "plan": "6",
     "review": "7",
     "export": "8",
+    "progress": "9",
 }
 
 

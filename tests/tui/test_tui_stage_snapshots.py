@@ -252,3 +252,30 @@ def test_export_preview(snap_compare, snapshot_env: Path) -> None:
         await open_stage(pilot, session_id, "export", for_snapshot=True)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_progress_between_workshops(snap_compare, snapshot_env: Path, monkeypatch) -> None:
+    from datetime import date
+
+    from sessions import ItemKind, Status
+    from workshop.tui.stages.progress import ProgressPane
+
+    app, session_id = app_at(snapshot_env, "progress")
+    with SessionStore.open(snapshot_env) as store:
+        record = store.load_session(session_id)
+        (good,) = [i for i in record.items_of(ItemKind.OUTCOME) if i.status is Status.APPROVED]
+        for day, value in (
+            (date(2026, 7, 20), 44),
+            (date(2026, 8, 3), 51),
+            (date(2026, 8, 17), 58),
+        ):
+            store.add_measurement(good.id, value, day, "CRM report")
+        (cadence,) = record.items_of(ItemKind.CADENCE)
+        store.approve_item(cadence.id, DANA)
+    # "Due", "late" and "time gone" are measured against a fixed day, as the clock is.
+    monkeypatch.setattr(ProgressPane, "today", staticmethod(lambda: date(2026, 8, 20)))
+
+    async def run_before(pilot: Pilot) -> None:
+        await open_stage(pilot, session_id, for_snapshot=True)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

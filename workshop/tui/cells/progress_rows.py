@@ -31,6 +31,7 @@ UPDATE_COLUMNS = [
     ("State", 15),
     ("Latest update", 28),
 ]
+SPARKS = "▁▂▃▄▅▆▇█"
 BAR = 10  # characters for the whole way from baseline to target
 
 STATUS_STYLES = {
@@ -56,6 +57,14 @@ def number(value: float | None, unknown: str = "?") -> str:
 def bar(share: float) -> str:
     filled = round(max(0.0, min(1.0, share)) * BAR)
     return "█" * filled + "░" * (BAR - filled)
+
+
+def trend(values: list[float]) -> str:
+    """A sparkline in text, one mark per measurement (the last 24)."""
+    values = values[-24:]
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    return "".join(SPARKS[round((v - low) / span * (len(SPARKS) - 1))] for v in values)
 
 
 def outcome_cells(p: OutcomeProgress) -> list[Text]:
@@ -92,6 +101,8 @@ def outcome_detail(p: OutcomeProgress) -> Text:
     if not p.measurements:
         text.append("\nNo measurement yet: m records one (a value, its day and its source).")
         return text
+    if len(p.measurements) >= 2:
+        text.append(f"\nTrend, oldest first: {trend([m.value for m in p.measurements])}")
     for m in p.measurements[-3:][::-1]:
         text.append("\n")
         text.append(_measurement_line(m))

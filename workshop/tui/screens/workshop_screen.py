@@ -19,6 +19,7 @@ from workshop.tui.stages.discussions import DiscussionsPane
 from workshop.tui.stages.export import ExportPane
 from workshop.tui.stages.outcomes import OutcomesPane
 from workshop.tui.stages.plan import PlanPane
+from workshop.tui.stages.progress import ProgressPane
 from workshop.tui.stages.review import ReviewPane
 from workshop.tui.stages.segmentation import SegmentationPane
 from workshop.tui.stages.stakeholders import StakeholdersPane
@@ -35,6 +36,7 @@ TABS: list[tuple[str, str, Stage, type[StagePane]]] = [
     ("plan", "6 Plan", Stage.PLAN, PlanPane),
     ("review", "7 Review", Stage.REVIEW, ReviewPane),
     ("export", "8 Export", Stage.REVIEW, ExportPane),
+    ("progress", "9 Progress", Stage.PROGRESS, ProgressPane),
 ]
 TIME_SAVE_EVERY = 15.0  # seconds of stage time kept in memory at most before saving
 
@@ -54,6 +56,7 @@ class WorkshopScreen(Screen[None]):
                 "plan",
                 "review",
                 "export",
+                "progress",
             )
         ),
     ]

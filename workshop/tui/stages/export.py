@@ -14,18 +14,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from sessions import StoreError
-from workshop.errors import WorkshopError
 from workshop.service.export import Audience
-from workshop.tui.dialogs.common import ConfirmDialog, PromptDialog
-from workshop.tui.stages.base import Saved, SaveFailed, StagePane
+from workshop.tui.stages.base import Saved, StagePane
+from workshop.tui.stages.file_prompt import ask_to_write
 from workshop.tui.widgets.markdown_preview import MarkdownPreview
-
-
-def resolve_path(typed: str) -> Path:
-    """What a person typed, as an absolute path: relative to the current directory."""
-    path = Path(typed.strip()).expanduser()
-    return path if path.is_absolute() else Path.cwd() / path
 
 
 class ExportPane(StagePane):
@@ -115,63 +107,19 @@ class ExportPane(StagePane):
         drafts = "with drafts marked" if self.include_drafts else "approved items only"
         if self.audience is Audience.LEADERSHIP:
             drafts = "for leadership, " + drafts
-        self.app.push_screen(
-            PromptDialog(
-                f"Write the Markdown ({drafts}) to which file? Relative to {Path.cwd()}",
-                value=typed,
-                placeholder="e.g. q3-strategy.md",
-            ),
-            self._path_chosen,
-        )
-
-    def _path_chosen(self, typed: str | None) -> None:
-        if typed is None:
-            return
-        if not typed.strip():
-            self.notify("Nothing written: no file name given.", severity="warning")
-            return
-        path = resolve_path(typed)
-        if path.is_dir():
-            self._failed(f"{path} is a folder: give a file name.", typed)
-            return
-        if path.exists():
-            self._confirm_replace(path, typed)
-            return
-        self._write(path, typed, force=False)
-
-    def _confirm_replace(self, path: Path, typed: str) -> None:
-        def answered(replace: bool | None) -> None:
-            if replace:
-                self._write(path, typed, force=True)
-            else:
-                self.notify(f"Not written: {path} is unchanged.")
-
-        self.app.push_screen(
-            ConfirmDialog(
-                f"{path} already exists. Replace it with this export?",
-                yes="Replace",
-                no="Keep it",
-            ),
-            answered,
-        )
-
-    def _write(self, path: Path, typed: str, force: bool) -> None:
-        try:
-            self.service.export.write(
+        ask_to_write(
+            self,
+            f"Write the Markdown ({drafts}) to which file? Relative to {Path.cwd()}",
+            typed,
+            lambda path, force: self.service.export.write(
                 self.session_id, path, self.include_drafts, force=force, audience=self.audience
-            )
-        except (WorkshopError, StoreError) as error:
-            if not force and path.exists():  # it appeared since we looked
-                self._confirm_replace(path, typed)
-                return
-            self._failed(str(error), typed)
-            return
+            ),
+            self._written,
+            "this export",
+        )
+
+    def _written(self, path: Path) -> None:
         self.written = path
         self._show_status()
         self.post_message(Saved("export"))
         self.notify(f"Written to {path} (readable by you only).", title="Exported")
-
-    def _failed(self, message: str, typed: str) -> None:
-        """Say why, and offer the same path again to correct."""
-        self.post_message(SaveFailed(message))
-        self.action_write(typed)
