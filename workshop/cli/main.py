@@ -560,6 +560,16 @@ def _terminate(signum: int, frame: object) -> None:
     raise _Terminated
 
 
+def _add_commands() -> None:
+    from workshop.cli.planning import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_add_commands()
+
+
 def main() -> None:
     signal.signal(signal.SIGTERM, _terminate)
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from sessions import ItemKind
+from workshop.rules.compare_progress import PROGRESS_KINDS
 
 
 class Audience(StrEnum):
@@ -32,5 +33,6 @@ LEADERSHIP_CHANGES = frozenset(
         "target_lowered",
         "target_changed",
         "outcome_changed",
+        *PROGRESS_KINDS,  # the quarter's results, plan and updates name no person
     }
 )

@@ -64,6 +64,14 @@ class Change:
             case "outcome_changed":
                 name = FIELD_NAMES.get(self.field, self.field or "outcome")
                 text = f'{name.capitalize()} of {quoted} changed from "{before}" to "{after}"'
+            case "progress_measured":
+                text = f"{quoted} went from {before} to {after}: {self.field}"
+            case "progress_unmeasured":
+                text = f"{quoted} was not measured since the last session"
+            case "plan_done" | "plan_slipped" | "plan_dropped":
+                text = f"Plan entry {quoted} {self.kind.removeprefix('plan_')}"
+            case "update_sent":
+                text = f"{subject} heard an impact update on {before}: {quoted_after(after)}"
             case "priority_added":
                 text = f"New business priority: {quoted}"
             case "priority_dropped":
@@ -77,6 +85,10 @@ class Change:
         if self.reason:
             text += f" (reason: {_line(self.reason).rstrip('.')})"
         return text + "."
+
+
+def quoted_after(text: str) -> str:
+    return f'"{text}"' if text else "no headline"
 
 
 def _line(text: str) -> str:

@@ -33,7 +33,7 @@ class WorkshopService:
         self.items = ItemOps(store)
         self.drafting = DraftingOps(store)
         self.method = MethodOps()
-        self.history = HistoryOps(store, self.sessions, self.items)
+        self.history = HistoryOps(store, self.sessions, self.items, self.method)
         self.export = ExportOps(store, self.sessions, self.method, self.history)
         self.progress = ProgressOps(store, self.sessions)
         self.updates = UpdateOps(store, self.sessions, self.method, self.progress)

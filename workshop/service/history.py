@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,10 @@ from sessions import Session, SessionStore
 from workshop.drafting.reading import read_bounded
 from workshop.errors import WorkshopError
 from workshop.rules.compare import Change, compare_sessions
+from workshop.rules.compare_progress import progress_changes
 from workshop.service.files import write_private_file
 from workshop.service.items import ItemOps
+from workshop.service.method import MethodOps
 from workshop.service.sessions import SessionOps
 
 # A dump of a 30-person session with its whole history is well under 1 MB.
@@ -21,10 +24,13 @@ MAX_DUMP_BYTES = 200_000_000
 class HistoryOps:
     """`service.history`: follow-ups, what changed since, and sessions as JSON dumps."""
 
-    def __init__(self, store: SessionStore, sessions: SessionOps, items: ItemOps) -> None:
+    def __init__(
+        self, store: SessionStore, sessions: SessionOps, items: ItemOps, method: MethodOps
+    ) -> None:
         self._store = store
         self._sessions = sessions
         self._items = items
+        self._method = method
         # The store's own operation, offered as it is.
         self.load_dump: Callable[..., Session] = store.load_session_dump
 
@@ -36,11 +42,21 @@ class HistoryOps:
     def compare(self, a_ref: str, b_ref: str) -> list[Change]:
         """What changed from session a (earlier) to session b (later)."""
         a_id, b_id = self._sessions.resolve(a_ref), self._sessions.resolve(b_ref)
-        return compare_sessions(
-            self._store.load_session(a_id),
+        earlier = self._store.load_session(a_id)
+        changes = compare_sessions(
+            earlier,
             self._store.load_session(b_id),
             links=self._store.carried_links(b_id, a_id),
             notes=self._store.revision_notes(b_id),
+        )
+        # Then the quarter between them: what the earlier session's outcomes, plan and
+        # updates came to.
+        return changes + progress_changes(
+            earlier,
+            self._store.measurements(a_id),
+            self._store.plan_statuses(a_id),
+            {s.id: s.name for s in self._method.playbook.segments},
+            date.today(),
         )
 
     def changes_since_parent(self, session_id: str) -> list[Change]:
