@@ -285,3 +285,89 @@ async def test_the_model_drafts_an_update_from_the_record(
 
 def _footer_keys(app) -> set[str]:
     return {key for key, active in app.screen.active_bindings.items() if active.enabled}
+
+
+async def measure(pilot, value: str, on: date) -> None:
+    await pilot.press("m")
+    await pilot.pause()
+    dialog = pilot.app.screen
+    assert isinstance(dialog, MeasurementDialog)
+    await pilot.press(*value)
+    dialog.query_one("#measure-on", Input).value = on.isoformat()
+    dialog.query_one("#measure-source", Input).value = "CRM"
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert not isinstance(pilot.app.screen, MeasurementDialog)
+
+
+async def test_a_quarter_after_the_workshop_from_the_app(db_path, tmp_path, monkeypatch):
+    """Weeks of measurements, the plan done, two segment updates approved and written, a
+    leader replaced, then the follow-up: its "what changed" and its register tell it."""
+    from workshop.tui.screens.changes import ChangesScreen
+    from workshop.tui.screens.home import HomeScreen
+    from workshop.tui.screens.workshop_screen import WorkshopScreen
+
+    monkeypatch.chdir(tmp_path)
+    ids = make_quarter(db_path)
+    start = TODAY - timedelta(days=45)
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_stage(pilot, ids["session"], "progress")
+        await measure(pilot, "19", start + timedelta(days=10))
+        await measure(pilot, "22", start + timedelta(days=30))
+        assert "18 → 22 → 25" in screen_text(app)
+
+        await focus_table(pilot, "plan")
+        await pilot.press("enter")  # Enter on an entry says what happened to it
+        await pilot.pause()
+        app.screen.query_one("#status-value", Select).value = "done"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+        await focus_table(pilot, "updates")
+        for _ in ("decision_maker", "champion"):
+            await pilot.press("w", "a", "o")
+            await pilot.pause()
+            assert isinstance(app.screen, PromptDialog)
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("down")
+        written = sorted(p.name for p in tmp_path.glob("q3-strategy-update-*.md"))
+        assert [name.split("-update-")[1].split("-")[0] for name in written] == [
+            "champion",
+            "decision",
+        ]
+        assert "updates: 0 of 2 due" in screen_text(app)
+
+        await pilot.press("l")
+        await pilot.pause()
+        app.screen.query_one("#seat-person", Select).value = "Marta Kowalski"
+        app.screen.query_one("#seat-newcomer", Input).value = "Nina Berg"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+        # Home, then the follow-up, which opens at once; back home, c says what changed.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, WorkshopScreen) and app.screen.session_id != ids["session"]
+        child = app.screen.session_id
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ChangesScreen)
+        changed = screen_text(app)
+        assert "Nina Berg took over from Marta Kowalski" in changed
+        assert "went from 18 to 22" in changed
+        assert 'Plan entry "Loyalty email series" done' in changed
+        assert "Decision maker heard an impact update" in changed
+        assert "Champion heard an impact update" in changed
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await open_stage(pilot, child, "stakeholders")
+        register = screen_text(app)
+        assert "↻ Nina Berg" in register and "Marta Kowalski" not in register

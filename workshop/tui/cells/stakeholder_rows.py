@@ -75,7 +75,7 @@ def row_cells(
 ) -> list[Text]:
     return [
         Text(str(number), style="dim", justify="right"),
-        Text(clip(person.name, widths["name"]), style="bold"),
+        _name_cell(person, widths["name"]),
         Text(clip(person.role, widths["role"])),
         Text(clip(person.team, widths["team"])),
         attribute_cell(person.influence),
@@ -86,6 +86,15 @@ def row_cells(
     ]
 
 
+def _name_cell(person: Stakeholder, width: int) -> Text:
+    """Someone who left is struck through; a newcomer in a seat is marked to resell."""
+    if person.has_left:
+        return Text(clip(person.name, width), style="dim strike")
+    if person.replaces:
+        return Text("↻ " + clip(person.name, width - 2), style="bold yellow")
+    return Text(clip(person.name, width), style="bold")
+
+
 def detail(person: Stakeholder, suggestion: Suggestion | None, names: dict[str, str]) -> Text:
     """The selected person in full: who they are, what the playbook says, their notes."""
     text = Text(person.name, style="bold")
@@ -93,6 +102,13 @@ def detail(person: Stakeholder, suggestion: Suggestion | None, names: dict[str, 
         if value:
             text.append("  ·  ")
             text.append(value)
+    if person.has_left:
+        text.append(f"\nLeft their seat on {person.left_on}", style="dim")
+    elif person.replaces:
+        text.append(
+            f"\nTook over from {person.replaces}: to resell (place them and win them over again)",
+            style="yellow",
+        )
     if suggestion is not None:
         text.append("\nPlaybook suggests ", style="dim")
         text.append(names.get(suggestion.segment_id, suggestion.segment_id), style="italic cyan")
