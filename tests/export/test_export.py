@@ -127,6 +127,43 @@ def test_drafts_included_when_asked_and_marked(store):
     assert "Not included" not in text
 
 
+def test_answers_are_under_the_segment_whose_questions_they_answer(store):
+    """Bob's placement as a Detractor is still a draft; he answered the Detractors' guide
+    in the room, so his answers are there, not among people with no segment."""
+    session_id = session_with_segments(store)
+    ada, bob = store.stakeholders(session_id)
+    for segment, question in (
+        ("champion", "What would you show?"),
+        ("detractor", "What worries you?"),
+    ):
+        guide = store.create_item(
+            session_id,
+            ItemKind.DISCUSSION_GUIDE,
+            {"segment": segment, "questions": [{"text": question, "topic": "objections"}]},
+            Origin.PERSON,
+            "Priya",
+        )
+        store.approve_item(guide.id, "Priya")
+    for person, question, answer in (
+        (ada, "What would you show?", "The pipeline report."),
+        (bob, "What worries you?", "Leads nobody follows up."),
+    ):
+        store.create_item(
+            session_id,
+            ItemKind.ANSWERS,
+            {"entries": [{"question": question, "answer": answer}]},
+            Origin.PERSON,
+            "Priya",
+            stakeholder_id=person.id,
+        )
+    text = export_markdown(store.load_session(session_id))
+    discussion = text.split("## Discussion guide and captured answers")[1].split("\n## ")[0]
+    champions, detractors = discussion.split("### Champion")[1].split("### Detractor")
+    assert "What Ada said" in champions and "The pipeline report." in champions
+    assert "What Bob said" in detractors and "Leads nobody follows up." in detractors
+    assert "Not placed in a segment" not in discussion
+
+
 def test_an_approved_assignment_wins_over_a_newer_draft(store):
     session_id = session_with_segments(store)
     ada = store.stakeholders(session_id)[0]

@@ -214,7 +214,7 @@ def discussions(view: ExportView) -> list[str]:
             if segment_id is not None and str(guide.body.get("segment")) == segment_id:
                 section += _guide(view, guide)
         for item in answers:
-            if view.segment_of(item.stakeholder_id) == segment_id:
+            if view.answer_segment(item) == segment_id:
                 section += _answers(view, item)
         if section:
             parts += [f"### {title}", *section]

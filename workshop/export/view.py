@@ -258,5 +258,18 @@ class ExportView:
             self.shown(ItemKind.ANSWERS), key=lambda i: self.person_rank(i.stakeholder_id)
         )
 
+    def answer_segment(self, item: Item) -> str | None:
+        """Where a speaker's answers belong: their segment once it is shown, else the
+        segment whose guide asked the questions they answered (where they were captured)."""
+        placed = self.segment_of(item.stakeholder_id)
+        if placed is not None:
+            return placed
+        asked = {str(e.get("question", "")) for e in item.body.get("entries") or []}
+        for guide in self.guides():
+            questions = {str(q.get("text", "")) for q in guide.body.get("questions") or []}
+            if guide.body.get("segment") and asked & questions:
+                return str(guide.body["segment"])
+        return None
+
     def assignments(self) -> list[Item]:
         return [self.assignment[p.id] for p in self.people if p.id in self.assignment]
