@@ -12,7 +12,7 @@ from typing import TypeVar
 from textual.containers import Vertical
 from textual.message import Message
 
-from sessions import NotFoundError, SessionRecord, StoreError
+from sessions import Item, NotFoundError, SessionRecord, StoreError
 from workshop.errors import WorkshopError
 from workshop.service.facade import WorkshopService
 
@@ -59,6 +59,16 @@ class StagePane(Vertical):
     def load(self) -> SessionRecord:
         return self.service.sessions.load(self.session_id)
 
+    @property
+    def shown(self) -> bool:
+        """On screen: this pane's tab is the active one."""
+        return bool(self.display and self.parent is not None and self.parent.display)
+
+    def reload_if_shown(self) -> None:
+        """Panes draw once they are shown, not while the screen is first composed."""
+        if self.shown:
+            self.reload()
+
     def reload(self) -> None:
         """Redraw from the database (after another pane or a worker changed it). A session
         deleted elsewhere is told to the screen, which goes home, instead of raised."""
@@ -81,3 +91,14 @@ class StagePane(Vertical):
         if announce:
             self.post_message(SessionChanged())
         return result
+
+    def approve_item(self, item: Item) -> None:
+        """Approve as the facilitator (refused if someone changed it since), then redraw."""
+        self.save(
+            "approval", lambda: self.service.items.approve(item.id, self.author, item.version)
+        )
+        self.reload()
+
+    def reject_item(self, item: Item) -> None:
+        self.save("rejection", lambda: self.service.items.reject(item.id, self.author))
+        self.reload()

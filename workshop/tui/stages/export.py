@@ -42,11 +42,7 @@ class ExportPane(StagePane):
             yield MarkdownPreview("", id="export-preview", open_links=False)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._reload_if_shown)
-
-    def _reload_if_shown(self) -> None:
-        if self.display and self.parent is not None and self.parent.display:
-            self.reload()
+        self.call_after_refresh(self.reload_if_shown)
 
     def redraw(self) -> None:
         # After the handler that showed this tab has saved the stage, which the export names.

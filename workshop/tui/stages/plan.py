@@ -65,11 +65,7 @@ class PlanPane(StagePane):
         yield keyed_table("cadence-table", CADENCE_COLUMNS)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._reload_if_shown)
-
-    def _reload_if_shown(self) -> None:
-        if self._shown():
-            self.reload()
+        self.call_after_refresh(self.reload_if_shown)
 
     @property
     def segments(self) -> dict[str, tuple[str, str]]:
@@ -95,7 +91,7 @@ class PlanPane(StagePane):
         )
         self._show_summary(record)
         self._show_detail()
-        if self._shown() and not self._has_focus():
+        if self.shown and not self._has_focus():
             self.plan_table.focus()
 
     @property
@@ -105,9 +101,6 @@ class PlanPane(StagePane):
     @property
     def cadence_table(self) -> DataTable:
         return self.query_one("#cadence-table", DataTable)
-
-    def _shown(self) -> bool:
-        return self.display and self.parent is not None and self.parent.display
 
     def _has_focus(self) -> bool:
         focused = self.app.focused
@@ -301,15 +294,11 @@ class PlanPane(StagePane):
                     severity="warning",
                 )
                 return
-        self.save(
-            "approval", lambda: self.service.items.approve(item.id, self.author, item.version)
-        )
-        self.reload()
+        self.approve_item(item)
 
     def action_reject(self) -> None:
         if item := self._selected():
-            self.save("rejection", lambda: self.service.items.reject(item.id, self.author))
-            self.reload()
+            self.reject_item(item)
 
     def action_reopen(self) -> None:
         if item := self._selected():

@@ -91,11 +91,7 @@ class ProgressPane(DraftingPane):
         yield Static("", id="progress-seats", markup=False)
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._reload_if_shown)
-
-    def _reload_if_shown(self) -> None:
-        if self.display and self.parent is not None and self.parent.display:
-            self.reload()
+        self.call_after_refresh(self.reload_if_shown)
 
     # Drawing --------------------------------------------------------------------------
 
@@ -125,7 +121,7 @@ class ProgressPane(DraftingPane):
         self._show_detail()
         if self._has_focus():
             self.refresh_bindings()
-        elif self.display:
+        elif self.shown:
             self.table("outcomes").focus()
 
     def table(self, name: str) -> DataTable:
@@ -368,15 +364,11 @@ class ProgressPane(DraftingPane):
         if item.status is Status.APPROVED:
             self.notify("This update is already approved (sent).")
             return
-        self.save(
-            "approval", lambda: self.service.items.approve(item.id, self.author, item.version)
-        )
-        self.reload()
+        self.approve_item(item)
 
     def action_reject_update(self) -> None:
         if item := self._update():
-            self.save("rejection", lambda: self.service.items.reject(item.id, self.author))
-            self.reload()
+            self.reject_item(item)
 
     def action_write_file(self) -> None:
         if (item := self._update()) is None:
