@@ -16,8 +16,9 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Label, ListView, Static
 
-from sessions import Item, ItemKind, Origin, Segment, SessionRecord, Stakeholder, Status, StoreError
+from sessions import Item, ItemKind, Origin, Segment, Stakeholder, Status, StoreError
 from workshop.errors import WorkshopError
+from workshop.rules.answers import answers_by_person, guides_by_segment
 from workshop.tui.dialogs.common import ConfirmDialog
 from workshop.tui.dialogs.question import QuestionDialog
 from workshop.tui.stages.base import Saved, SessionChanged
@@ -25,7 +26,7 @@ from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane, DraftProg
 from workshop.tui.widgets.question_guide import GuideView, SegmentView
 from workshop.tui.widgets.question_widgets import GuideState, SegmentItem
 
-HINT = "Tab: questions · x remove · u reopen · v version"
+HINT = "Tab: questions · c capture answers · x remove · u reopen · v version"
 
 
 class DiscussionsPane(DraftingPane):
@@ -41,6 +42,7 @@ class DiscussionsPane(DraftingPane):
         Binding("u", "reopen", "Reopen guide", id="discussions.reopen", show=False),
         Binding("v", "next_version", "Next version", id="discussions.version", show=False),
         Binding("p", "pick_person", "Who is speaking", id="discussions.person"),
+        Binding("c", "capture", "Capture answers", id="discussions.capture"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -86,8 +88,8 @@ class DiscussionsPane(DraftingPane):
         self.flush()
         record = self.load()
         self._people = self.service.method.people_by_segment(record)
-        self._guides = _guides_by_segment(record)
-        self._answers = _answers_by_person(record)
+        self._guides = guides_by_segment(record)
+        self._answers = answers_by_person(record)
         self._names = {p.id: p.name for p in record.stakeholders}
         self._draw_segments()
         self._draw_guide()
@@ -163,6 +165,18 @@ class DiscussionsPane(DraftingPane):
     def action_pick_person(self) -> None:
         if not self.view.pick_person():
             self.notify("Nobody is placed in this segment yet (stage 3).", severity="warning")
+
+    def action_capture(self) -> None:
+        """Answer capture, a screen of its own: the speaker's questions and boxes together."""
+        from workshop.tui.screens.capture import CaptureScreen
+
+        self.flush()
+        speaker = self.view.person_id
+        if speaker is None:
+            speaker = next((p.id for p in self._people.get(self.segment, [])), None)
+        self.app.push_screen(
+            CaptureScreen(self.service, self.session_id, speaker), lambda _: self.reload()
+        )
 
     def action_next_version(self) -> None:
         guides = self._guides.get(self.segment, [])
@@ -380,28 +394,3 @@ class DiscussionsPane(DraftingPane):
         if guide := self._guide_or_hint():
             self.save("reopening", lambda: self.service.items.reopen(guide.id, self.author))
             self.reload()
-
-
-def _guides_by_segment(record: SessionRecord) -> dict[Segment, list[Item]]:
-    """Each segment's guides, the one to show first: approved, then open, newest first."""
-    guides: dict[Segment, list[Item]] = {s: [] for s in Segment}
-    for item in sorted(
-        record.items_of(ItemKind.DISCUSSION_GUIDE), key=lambda i: i.updated_at, reverse=True
-    ):
-        segment = item.segment or Segment(str(item.body.get("segment")))
-        guides[segment].append(item)
-    order = {Status.APPROVED: 0, Status.DRAFT: 1, Status.REJECTED: 2}
-    for items in guides.values():
-        items.sort(key=lambda i: (order[i.status], i.stakeholder_id is not None))
-    return guides
-
-
-def _answers_by_person(record: SessionRecord) -> dict[str, dict[str, str]]:
-    answers: dict[str, dict[str, str]] = {}
-    for item in record.items_of(ItemKind.ANSWERS):
-        if item.status is Status.REJECTED or not item.stakeholder_id:
-            continue
-        entries = answers.setdefault(item.stakeholder_id, {})
-        for entry in item.body.get("entries", []):
-            entries[str(entry.get("question", ""))] = str(entry.get("answer", ""))
-    return answers
