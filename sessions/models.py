@@ -27,6 +27,7 @@ class Stage(StrEnum):
     OUTCOMES = "outcomes"
     PLAN = "plan"
     REVIEW = "review"
+    EXPORT = "export"
     PROGRESS = "progress"  # between workshops: results, updates, seats
 
 

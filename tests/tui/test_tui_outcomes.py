@@ -10,6 +10,7 @@ from support.factory import make_session
 from support.tui_helpers import make_app, open_stage, screen_text, send_preview
 
 from sessions import ItemKind, Origin, SessionStore, Status
+from workshop.tui.dialogs.common import ConfirmDialog
 from workshop.tui.dialogs.outcome import OutcomeDialog
 from workshop.tui.dialogs.request_preview import RequestPreviewDialog
 from workshop.tui.screens.workshop_screen import WorkshopScreen
@@ -140,7 +141,20 @@ async def test_edit_approve_reject_and_reopen_reach_the_database(db_path):
         assert "edited draft" in card_text(app.focused)
         assert UNKNOWN in card_text(app.focused)
 
+        # It fails checks (an unknown figure): approving asks once, naming them.
         await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        asked = screen_text(app)
+        assert "This outcome fails" in asked and "unknown" in asked
+        await pilot.press("n")  # kept a draft
+        await pilot.pause()
+        assert next(i for i in outcomes(db_path, session_id) if i.id == drafted.id).status is (
+            Status.DRAFT
+        )
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("y")
         await pilot.pause()
         await pilot.pause()
         approved = next(i for i in outcomes(db_path, session_id) if i.id == drafted.id)

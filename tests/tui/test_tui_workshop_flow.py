@@ -35,7 +35,7 @@ from textual.widgets import (
 )
 
 from sessions import ItemKind, Origin, SessionStore, Stage, Status, has_engagement_details
-from workshop.tui.dialogs.common import PromptDialog
+from workshop.tui.dialogs.common import ConfirmDialog, PromptDialog
 from workshop.tui.dialogs.outcome import OutcomeDialog
 from workshop.tui.dialogs.plan import CadenceDialog, PlanEntryDialog
 from workshop.tui.dialogs.question import QuestionDialog
@@ -77,6 +77,14 @@ async def tab_to(pilot: Pilot, widget_id: str, limit: int = 12) -> None:
             return
         await pilot.press("tab")
     assert pilot.app.focused is not None and pilot.app.focused.id == widget_id
+
+
+async def approve_anyway(pilot: Pilot) -> None:
+    """The outcome fails some checks: approving asks once, naming them; y approves."""
+    assert isinstance(pilot.app.screen, ConfirmDialog)
+    assert "This outcome fails" in screen_text(pilot.app)
+    await pilot.press("y")
+    await pilot.pause()
 
 
 async def new_session_from_home(pilot: Pilot, db_path: Path) -> str:
@@ -266,6 +274,9 @@ async def write_export(pilot: Pilot, db_path: Path, session_id: str, cwd: Path) 
     await pilot.press("8")
     await settle(pilot)
     assert active_tab(app) == "tab-export"
+    # The status line and the saved stage say Export, not the Review before it.
+    assert "Stage: Export" in screen_text(app)
+    assert saved_record(db_path, session_id).session.stage is Stage.EXPORT
     await pilot.press("w")
     await pilot.pause()
     assert isinstance(app.screen, PromptDialog)
@@ -287,19 +298,20 @@ async def write_export(pilot: Pilot, db_path: Path, session_id: str, cwd: Path) 
 
 async def quit_and_resume(db_path: Path, session_id: str) -> None:
     """Reopen the app on the same file: the session resumes where it was left."""
-    assert saved_record(db_path, session_id).session.stage is Stage.REVIEW  # export shares it
+    # The stage shown last, Export, is the one saved and the one shown again.
+    assert saved_record(db_path, session_id).session.stage is Stage.EXPORT
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         table = app.screen.query_one("#sessions", DataTable)
-        assert table.row_count == 1 and str(table.get_row_at(0)[3]).lower() == "review"
+        assert table.row_count == 1 and str(table.get_row_at(0)[3]).lower() == "export"
         await pilot.press("enter")
         assert await wait_for(pilot, lambda: isinstance(app.screen, WorkshopScreen))
         await settle(pilot)
-        assert active_tab(app) == "tab-review"
+        assert active_tab(app) == "tab-export"
         text = screen_text(app)
-        assert TITLE in text and "Stage: Review" in text
+        assert TITLE in text and "Stage: Export" in text
         await pilot.press("1")
         await settle(pilot)
         assert app.screen.query_one("#organisation", Input).value == "Acme Robotics"
@@ -541,6 +553,7 @@ async def test_a_whole_workshop_by_keyboard_with_a_model(
         assert await wait_for(pilot, lambda: isinstance(app.focused, OutcomeCard))
         await pilot.press("a")
         await pilot.pause()
+        await approve_anyway(pilot)
         (drafted,) = items(db_path, session_id, ItemKind.OUTCOME)
         assert drafted.status is Status.APPROVED and drafted.approved_by == FACILITATOR
         await add_outcome_by_hand(pilot, db_path, session_id)
@@ -716,6 +729,7 @@ async def test_b_a_whole_workshop_by_hand_without_a_model(db_path, tmp_path, mon
         )
         await pilot.press("a")
         await pilot.pause()
+        await approve_anyway(pilot)
         (outcome,) = items(db_path, session_id, ItemKind.OUTCOME)
         assert outcome.status is Status.APPROVED and outcome.approved_by == FACILITATOR
 
@@ -726,6 +740,7 @@ async def test_b_a_whole_workshop_by_hand_without_a_model(db_path, tmp_path, mon
         assert "- **Models used:** none recorded" in written
         assert "What has not worked?" in written and "More partner-sourced deals" in written
         assert "Fewer, better leads." in written  # the answer captured by hand
+        assert "> Approved although it fails" in written  # approved anyway, and marked
         with SessionStore.open(db_path) as store:
             assert store.llm_calls(session_id) == []
 

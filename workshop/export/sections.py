@@ -7,7 +7,7 @@ lines). Every piece of text from people or models goes through markdown_text.
 
 from __future__ import annotations
 
-from sessions import Item, ItemKind
+from sessions import Item, ItemKind, Status
 from workshop.export.text import bullets, cell, inline, table
 from workshop.export.view import ExportView
 
@@ -70,6 +70,12 @@ def _outcome_details(view: ExportView, item: Item) -> list[str]:
     body = item.body
     parts = [f"### {inline(text_of(body.get('result')) or 'Outcome')}{mark(item, DRAFT_HEADING)}"]
     parts += flag_note(view, item)
+    failing = view.data.failing.get(item.id)
+    if failing and item.status is Status.APPROVED:
+        parts.append(
+            f"> Approved although it fails {plural(len(failing), 'check')}: "
+            f"{inline(', '.join(failing))}."
+        )
     people = [str(p) for p in body.get("stakeholders") or [] if str(p).strip()]
     if people:
         parts.append(f"**Invested stakeholders:** {inline(', '.join(people))}")

@@ -84,6 +84,7 @@ class ExportData:
     changes: Sequence[Change] = ()
     flags: Mapping[str, DraftFlag] = field(default_factory=dict)  # item id → why to check it
     measurements: Sequence[Measurement] = ()  # the session's, for the approved outcomes
+    failing: Mapping[str, Sequence[str]] = field(default_factory=dict)  # outcome id → checks
 
 
 def _newest(items: list[Item], approved: bool = False) -> Item:

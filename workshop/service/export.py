@@ -4,9 +4,12 @@ writing it to a file."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from sessions import (
+    Item,
+    ItemKind,
     NotFoundError,
     Revision,
     SessionRecord,
@@ -21,6 +24,7 @@ from workshop.export.markdown import (
     export_markdown,
 )
 from workshop.rules.compare import Change
+from workshop.rules.draft_flags import DraftFlag
 from workshop.rules.file_names import export_file_name
 from workshop.service.files import write_private_file
 from workshop.service.history import HistoryOps
@@ -90,6 +94,7 @@ class ExportOps:
             )
             for row in self._store.llm_calls(session_id)
         }
+        flags = self._method.draft_flags(record)
         parent_title = None
         if record.session.parent_id:
             with contextlib.suppress(NotFoundError):
@@ -106,9 +111,18 @@ class ExportOps:
             topics={t.id: t.title for t in self._method.playbook.topics},
             parent_title=parent_title,
             changes=list(changes or []),
-            flags=self._method.draft_flags(record),
+            flags=flags,
             measurements=self._store.measurements(session_id),
+            failing={
+                item.id: failing
+                for item in record.items_of(ItemKind.OUTCOME)
+                if (failing := self._failing(item, flags))
+            },
         )
+
+    def _failing(self, outcome: Item, flags: Mapping[str, DraftFlag]) -> list[str]:
+        """The checks an outcome fails, in the words its card uses."""
+        return [f.label for f in self._method.outcome_findings(outcome, flags) if not f.ok]
 
     def write(
         self,

@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from workshop.tui.widgets.text_input import TextInput
+
 
 class PromptDialog(ModalScreen[str | None]):
     """Ask for one line of text. Enter returns it; Esc returns None."""
@@ -25,7 +27,7 @@ class PromptDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.question, classes="dialog-title", markup=False)
-            yield Input(self.value, placeholder=self.placeholder, id="answer")
+            yield TextInput(self.value, placeholder=self.placeholder, id="answer")
             yield Static("Enter to confirm · Esc to cancel", classes="dialog-hint")
 
     @on(Input.Submitted, "#answer")

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 
 from workshop.rules.outcome_checks import Finding
 from workshop.tui.widgets.outcome_card import checks_content
+from workshop.tui.widgets.text_input import TextInput
 
 CheckOutcome = Callable[[dict[str, Any]], list[Finding]]
 SaveOutcome = Callable[[dict[str, Any]], str | None]
@@ -162,7 +163,7 @@ class OutcomeDialog(ModalScreen[dict[str, Any] | None]):
 
 def _input(name: str, value: Any, suggestions: Sequence[str] = ()) -> Input:
     placeholder = UNKNOWN_HINT if name in OPTIONAL else ""
-    return Input(
+    return TextInput(
         "" if value is None else str(value),
         id=name,
         placeholder=placeholder,

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from workshop.rules.plan_entries import EXAMPLE_DATE, entry_body
 from workshop.tui.dialogs.common import ConfirmDialog
+from workshop.tui.widgets.text_input import TextInput
 
 SaveBody = Callable[[dict[str, Any]], str | None]
 
@@ -114,7 +115,7 @@ class PlanEntryDialog(EditDialog):
             yield Label(self.heading, classes="plan-dialog-title", markup=False)
             with VerticalScroll(classes="plan-dialog-fields", can_focus=False):
                 yield Label("Title")
-                yield Input(
+                yield TextInput(
                     str(entry.get("title", "")),
                     id="plan-title",
                     max_length=200,
@@ -244,7 +245,7 @@ def labelled_input(
 ) -> Vertical:
     return Vertical(
         Label(label),
-        Input(
+        TextInput(
             "" if value is None else str(value),
             id=widget_id,
             max_length=max_length,

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from sessions import PlanStatus
 from workshop.rules.plan_entries import parse_date
 from workshop.tui.dialogs.plan import EditDialog, SaveBody, dialog_buttons, labelled_input
+from workshop.tui.widgets.text_input import TextInput
 
 KEYS = "Ctrl+S or Enter in a field saves · Esc cancels"
 
@@ -63,7 +64,7 @@ class MeasurementDialog(EditDialog):
             Horizontal(
                 Vertical(
                     Label("Value (a number; 18% or 1,200 are fine)"),
-                    Input(id="measure-value", max_length=40, classes="plan-dialog-first"),
+                    TextInput(id="measure-value", max_length=40, classes="plan-dialog-first"),
                     classes="plan-dialog-field",
                 ),
                 labelled_input("Measured on (YYYY-MM-DD; empty: today)", "measure-on", None, 10),
@@ -146,7 +147,7 @@ class UpdateDialog(EditDialog):
                 markup=False,
             ),
             Label("Headline"),
-            Input(
+            TextInput(
                 str(self.update.get("headline", "")),
                 id="update-headline",
                 max_length=200,

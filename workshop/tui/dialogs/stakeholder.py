@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from sessions import Influence, Involvement, Stance
+from workshop.tui.widgets.text_input import TextInput
 
 SaveFields = Callable[[dict[str, Any]], str | None]
 SaveText = Callable[[str], str | None]
@@ -75,12 +76,12 @@ class StakeholderDialog(ModalScreen[Closed]):
         with Vertical(classes="stk-dialog-box"):
             yield Label(self.heading, classes="stk-dialog-title", markup=False)
             yield Label("Name")
-            yield Input(str(values["name"]), id="stk-name", max_length=200)
+            yield TextInput(str(values["name"]), id="stk-name", max_length=200)
             with Horizontal(classes="stk-dialog-row"):
                 for name in ("role", "team"):
                     yield Vertical(
                         Label(name.capitalize()),
-                        Input(str(values[name]), id=f"stk-{name}", max_length=200),
+                        TextInput(str(values[name]), id=f"stk-{name}", max_length=200),
                         classes="stk-dialog-field",
                     )
             with Horizontal(classes="stk-dialog-row"):

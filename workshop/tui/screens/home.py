@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from sessions import NotFoundError, StoreError
 from workshop.tui.screens.new_session import NewSessionScreen
+from workshop.tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from sessions import SearchHit, SessionSummary
@@ -50,6 +51,12 @@ def _when_open(action: Callable[[HomeScreen], None]) -> Callable[[HomeScreen], N
             screen._waiting = lambda: guarded(screen)
 
     return run
+
+
+class SearchBox(TextInput):
+    """The search box: Down goes to the list below it, as the eye does."""
+
+    BINDINGS = [Binding("down", "screen.to_list", "To the list", show=False, id="home.to_list")]
 
 
 class HomeScreen(Screen[None]):
@@ -86,7 +93,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home"):
-            yield Input(placeholder="Search titles, people, notes…  ( / )", id="search")
+            yield SearchBox(placeholder="Search titles, people, notes…  ( / )", id="search")
             if self.service is not None:
                 yield from _tables()
             yield Static(EMPTY_TEXT, id="empty", markup=False)
@@ -213,6 +220,10 @@ class HomeScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
+        self.action_to_list()
+
+    def action_to_list(self) -> None:
+        """From the search box to the list (Enter or Down), where the keys act on rows."""
         if self.tables_ready:
             self._visible_table().focus()
 
@@ -236,8 +247,8 @@ class HomeScreen(Screen[None]):
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
-    def open_session(self, session_id: str) -> None:
-        """Resume the workshop where it was left."""
+    def open_session(self, session_id: str, new: bool = False) -> None:
+        """Resume the workshop where it was left (a new one: typing its brief)."""
         from workshop.tui.screens.workshop_screen import WorkshopScreen
 
         try:
@@ -245,7 +256,7 @@ class HomeScreen(Screen[None]):
         except StoreError as error:
             self._refused(error)
             return
-        self.app.push_screen(WorkshopScreen(self.service, session_id))
+        self.app.push_screen(WorkshopScreen(self.service, session_id, new=new))
 
     def _refused(self, error: StoreError) -> None:
         if isinstance(error, NotFoundError):
@@ -283,7 +294,7 @@ class HomeScreen(Screen[None]):
                 self.show_sessions()
                 self._highlight(session_id)  # back home, the new session is highlighted
                 self.notify("Session created and saved.")
-                self.open_session(session_id)
+                self.open_session(session_id, new=True)
 
         self.app.push_screen(NewSessionScreen(self.service), created)
 

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from sessions import StoreError
+from workshop.tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
     from workshop.service.facade import WorkshopService
@@ -35,9 +36,9 @@ class NewSessionScreen(ModalScreen[str | None]):
         with Vertical(id="dialog"):
             yield Label("New workshop session", id="dialog-title")
             yield Label("Title")
-            yield Input(placeholder="e.g. Q3 marketing strategy", id="title", max_length=200)
+            yield TextInput(placeholder="e.g. Q3 marketing strategy", id="title", max_length=200)
             yield Label("Organisation")
-            yield Input(placeholder="optional", id="organisation", max_length=200)
+            yield TextInput(placeholder="optional", id="organisation", max_length=200)
             yield Static("", id="error", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Create", variant="primary", id="create")

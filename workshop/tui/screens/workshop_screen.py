@@ -35,7 +35,7 @@ TABS: list[tuple[str, str, Stage, type[StagePane]]] = [
     ("outcomes", "5 Outcomes", Stage.OUTCOMES, OutcomesPane),
     ("plan", "6 Plan", Stage.PLAN, PlanPane),
     ("review", "7 Review", Stage.REVIEW, ReviewPane),
-    ("export", "8 Export", Stage.REVIEW, ExportPane),
+    ("export", "8 Export", Stage.EXPORT, ExportPane),
     ("progress", "9 Progress", Stage.PROGRESS, ProgressPane),
 ]
 TIME_SAVE_EVERY = 15.0  # seconds of stage time kept in memory at most before saving
@@ -75,14 +75,18 @@ class WorkshopScreen(Screen[None]):
         ],
     ]
 
-    def __init__(self, service: WorkshopService, session_id: str) -> None:
+    def __init__(self, service: WorkshopService, session_id: str, new: bool = False) -> None:
         super().__init__()
         self.service = service
         self.session_id = session_id
+        # Just created: the brief is where the facilitator types first. A session opened
+        # again keeps the focus off the fields, so the stage keys (1–9) switch stages.
+        self.new = new
         self._stage: Stage = Stage.BRIEF
         self._stage_started = time.monotonic()
         self._unsaved_seconds = 0.0
         self._gone = False
+        self._settings = None  # the model's, once read when the screen opens
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -130,6 +134,11 @@ class WorkshopScreen(Screen[None]):
         else:
             self.status.show_model(f"{settings.model} @ {settings.endpoint_host}")
         self._settings = settings
+        self.refresh_bindings()  # the drafting keys show only with a model
+
+    @property
+    def has_model(self) -> bool:
+        return self._settings is not None
 
     def _show_tokens(self) -> None:
         usage = self.service.drafting.usage(self.session_id, self._settings)

@@ -11,6 +11,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, TextArea
 
 from workshop.tui.stages.base import StagePane
+from workshop.tui.widgets.text_input import TextInput
 
 SAVE_DELAY = 0.4  # seconds after the last keystroke
 
@@ -24,13 +25,13 @@ class BriefPane(StagePane):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="brief-form"):
             with Horizontal(classes="row"):
-                yield _field("Title", Input(id="title", max_length=200))
-                yield _field("Organisation", Input(id="organisation", max_length=200))
+                yield _field("Title", TextInput(id="title", max_length=200))
+                yield _field("Organisation", TextInput(id="organisation", max_length=200))
             with Horizontal(classes="row"):
-                yield _field("Date (YYYY-MM-DD)", Input(id="workshop_date", max_length=10))
-                yield _field("Facilitator", Input(id="facilitator", max_length=200))
+                yield _field("Date (YYYY-MM-DD)", TextInput(id="workshop_date", max_length=10))
+                yield _field("Facilitator", TextInput(id="facilitator", max_length=200))
             yield _field(
-                "Participants (comma-separated)", Input(id="participants", max_length=5000)
+                "Participants (comma-separated)", TextInput(id="participants", max_length=5000)
             )
             yield _field("Business priorities this quarter (one per line)", _area("priorities"))
             yield _field("State of marketing today", _area("marketing_today"))
@@ -72,6 +73,14 @@ class BriefPane(StagePane):
 
     def _done_loading(self) -> None:
         self._loading = False
+        focused = self.app.focused
+        new = getattr(self.screen, "new", False)
+        if new and self.shown and (focused is None or self not in focused.ancestors_with_self):
+            self.screen.new = False  # once: after that the focus is the facilitator's
+            # Where the facilitator types next: the first empty field, else the title.
+            fields = [*self._inputs.values(), *self._areas.values()]
+            empty = next((w for w in fields if not _text(w).strip()), None)
+            (empty or self._inputs["title"]).focus()
 
     @on(Input.Changed)
     @on(TextArea.Changed)
@@ -130,6 +139,10 @@ class BriefPane(StagePane):
 
 def _field(label: str, widget: Input | TextArea) -> Vertical:
     return Vertical(Label(label), widget, classes="field")
+
+
+def _text(widget: Input | TextArea) -> str:
+    return widget.value if isinstance(widget, Input) else widget.text
 
 
 def _area(name: str) -> TextArea:

@@ -22,7 +22,7 @@ from workshop.rules.answers import answers_by_person, guides_by_segment
 from workshop.tui.dialogs.common import ConfirmDialog
 from workshop.tui.dialogs.question import QuestionDialog
 from workshop.tui.stages.base import Saved, SessionChanged
-from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane, DraftProgress
+from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane, DraftProgress, model_binding
 from workshop.tui.widgets.question_guide import GuideView, SegmentView
 from workshop.tui.widgets.question_widgets import GuideState, SegmentItem
 
@@ -30,9 +30,10 @@ HINT = "Tab: questions · c capture answers · x remove · u reopen · v version
 
 
 class DiscussionsPane(DraftingPane):
+    MODEL_ACTIONS = frozenset({"draft_all", "draft_one"})
     BINDINGS = [
-        Binding("d", "draft_all", "Draft guides", id="discussions.draft_all"),
-        Binding("g", "draft_one", "Draft this segment", id="discussions.draft_one"),
+        *model_binding("d", "draft_all", "Draft guides", "discussions.draft_all"),
+        *model_binding("g", "draft_one", "Draft this segment", "discussions.draft_one"),
         Binding("escape", "cancel_draft", "Cancel draft", id="discussions.cancel"),
         Binding("n", "add_question", "Add question", id="discussions.add"),
         Binding("e", "edit_question", "Edit question", id="discussions.edit"),

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import ClassVar
 
+from textual.binding import Binding
 from textual.message import Message
 from textual.worker import Worker
 
@@ -51,10 +53,31 @@ JobFactory = Callable[[Drafter], list[DraftJob]]
 Runner = Callable[[Drafter, list[DraftJob], ProgressCallback], Awaitable[DraftSummary]]
 
 
+def model_binding(key: str, action: str, description: str, binding_id: str) -> list[Binding]:
+    """A key that drafts: in the footer only when a model is configured. Without one the
+    same key, hidden, says how to connect a model, so pressing it is never silent."""
+    return [
+        Binding(key, action, description, id=binding_id),
+        Binding(
+            key,
+            f"without_model('{action}')",
+            description,
+            show=False,
+            id=f"{binding_id}.no_model",
+        ),
+    ]
+
+
 class DraftingPane(StagePane):
     """A stage pane that can draft with the model."""
 
     pseudonymise = False  # remembered for the session's next round
+    MODEL_ACTIONS: ClassVar[frozenset[str]] = frozenset()  # the actions that need a model
+
+    @property
+    def has_model(self) -> bool:
+        """A model is configured (the workshop screen read the settings when it opened)."""
+        return bool(getattr(self.screen, "has_model", True))
 
     @property
     def drafting(self) -> bool:
@@ -78,7 +101,16 @@ class DraftingPane(StagePane):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_draft":
             return self.drafting  # otherwise Esc goes on to the screen (home)
+        if action in self.MODEL_ACTIONS:
+            return self.has_model
+        if action == "without_model":
+            return not self.has_model
         return True
+
+    def action_without_model(self, action: str) -> None:
+        """The drafting key pressed with no model: the action runs as it would, and says
+        how to connect one in the pane's own words (its drafting round fails first)."""
+        getattr(self, f"action_{action}")()
 
     def action_cancel_draft(self) -> None:
         """Bound to Esc by each drafting pane; enabled only while a draft runs."""

@@ -18,9 +18,10 @@ from textual.widgets import Static
 
 from sessions import Item, ItemKind, SessionRecord, Status, StoreError
 from workshop.errors import WorkshopError
+from workshop.tui.dialogs.common import ConfirmDialog
 from workshop.tui.dialogs.outcome import OutcomeDialog
 from workshop.tui.stages.base import Saved, SessionChanged
-from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane, DraftProgress
+from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane, DraftProgress, model_binding
 from workshop.tui.widgets.outcome_card import OutcomeCard
 from workshop.tui.widgets.question_widgets import GuideState
 
@@ -28,8 +29,9 @@ HINT = "o draft · n new · e edit · a approve · r reject · u reopen · h rej
 
 
 class OutcomesPane(DraftingPane):
+    MODEL_ACTIONS = frozenset({"draft"})
     BINDINGS = [
-        Binding("o", "draft", "Draft outcomes", id="outcomes.draft"),
+        *model_binding("o", "draft", "Draft outcomes", "outcomes.draft"),
         Binding("escape", "cancel_draft", "Cancel draft", id="outcomes.cancel"),
         Binding("n", "new", "New outcome", id="outcomes.new"),
         Binding("e", "edit", "Edit", id="outcomes.edit"),
@@ -208,6 +210,27 @@ class OutcomesPane(DraftingPane):
             self.reload()
 
     def action_approve(self) -> None:
+        card = self._card()
+        if card is None:
+            return
+        failing = [f.label for f in card.findings if not f.ok]
+        if not failing or card.item.status is Status.APPROVED:
+            self._approve()
+            return
+        # Asked once, naming what fails: an outcome the room approves should be one it can
+        # measure, and the export marks one approved anyway.
+        noun = "check" if len(failing) == 1 else "checks"
+        self.app.push_screen(
+            ConfirmDialog(
+                f"This outcome fails {len(failing)} of {len(card.findings)} {noun}: "
+                f"{', '.join(failing)}.\nApprove it anyway? The export will say so.",
+                yes="Approve anyway",
+                no="Keep it a draft",
+            ),
+            lambda yes: self._approve() if yes else None,
+        )
+
+    def _approve(self) -> None:
         self._act("approval", lambda i: self.service.items.approve(i.id, self.author, i.version))
 
     def action_reject(self) -> None:

@@ -42,7 +42,7 @@ from workshop.tui.dialogs.progress import (
     UpdateDialog,
 )
 from workshop.tui.stages.base import Saved, SessionChanged
-from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane
+from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane, model_binding
 from workshop.tui.stages.file_prompt import ask_to_write
 from workshop.tui.widgets.keyed_table import fill, keyed_table, move_to, row_key
 
@@ -54,11 +54,12 @@ UPDATE_KEYS |= {"reject_update", "write_file"}
 
 
 class ProgressPane(DraftingPane):
+    MODEL_ACTIONS = frozenset({"draft_update"})
     BINDINGS = [
         Binding("m", "measure", "Measure", id="progress.measure"),
         Binding("s", "plan_status", "What happened", id="progress.plan_status"),
         Binding("w", "write_update", "Write update", id="progress.write"),
-        Binding("d", "draft_update", "Draft with model", id="progress.draft"),
+        *model_binding("d", "draft_update", "Draft with model", "progress.draft"),
         Binding("e", "edit_update", "Edit", id="progress.edit"),
         Binding("a", "approve_update", "Approve (sent)", id="progress.approve"),
         Binding("r", "reject_update", "Reject", id="progress.reject"),
@@ -213,8 +214,10 @@ class ProgressPane(DraftingPane):
             if table != "updates":
                 return False
             # Only what acts on the row: no Edit or Approve before an update exists.
+            if action == "draft_update":
+                return self.has_model
             has_update = (row_key(self.table("updates")) or "") in self.latest
-            return has_update or action in ("write_update", "draft_update")
+            return has_update or action == "write_update"
         return super().check_action(action, parameters)
 
     # Saving from a dialog ---------------------------------------------------------------

@@ -15,7 +15,7 @@ from workshop.rules.positions import position
 from workshop.tui.dialogs.common import PromptDialog
 from workshop.tui.dialogs.segmentation import AssignmentDialog, MoveDialog
 from workshop.tui.stages.base import Saved, SessionChanged
-from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane, DraftProgress
+from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane, DraftProgress, model_binding
 from workshop.tui.widgets.assignment_card import AssignmentCard, CardState
 from workshop.tui.widgets.influence_map import InfluenceMap
 
@@ -33,15 +33,16 @@ class BoardColumn(VerticalScroll, can_focus=False, inherit_bindings=False):
 
 
 class SegmentationPane(DraftingPane):
+    MODEL_ACTIONS = frozenset({"draft_all", "regenerate"})
     BINDINGS = [
-        Binding("d", "draft_all", "Draft all", id="segmentation.draft_all"),
+        *model_binding("d", "draft_all", "Draft all", "segmentation.draft_all"),
         Binding("escape", "cancel_draft", "Cancel draft", id="segmentation.cancel"),
         Binding("a", "approve", "Approve", id="segmentation.approve"),
         Binding("e", "edit", "Edit", id="segmentation.edit"),
         Binding("r", "reject", "Reject", id="segmentation.reject"),
         Binding("u", "reopen", "Reopen", id="segmentation.reopen", show=False),
         Binding("m", "move", "Move", id="segmentation.move"),
-        Binding("g", "regenerate", "Redraft with guidance", id="segmentation.regenerate"),
+        *model_binding("g", "regenerate", "Redraft with guidance", "segmentation.regenerate"),
         Binding("v", "toggle_view", "Board/map", id="segmentation.view"),
         Binding("left", "column(-1)", "Left", show=False, id="segmentation.left"),
         Binding("right", "column(1)", "Right", show=False, id="segmentation.right"),
