@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.widgets import ListItem, Static, TextArea
 
 from sessions import Item, Origin, Segment, Stakeholder, Status
+from workshop.tui.widgets.typing_guard import TypingGuard
 
 ORIGIN_LABELS = {
     Origin.MODEL: "model draft",
@@ -97,8 +98,19 @@ class SegmentItem(ListItem):
         self.query_one(".dis-seg-text", Static).update(Content.assemble(*parts))
 
 
-class QuestionLine(Static, can_focus=True):
-    """A question of the guide; the pane's keys (e, x) act on the focused one."""
+class QuestionLine(TypingGuard, Static, can_focus=True):
+    """A question of the guide; the pane's keys (e, x) act on the focused one. An answer
+    typed on it goes into the speaker's box under it (see TypingGuard)."""
+
+    def typing_target(self) -> TextArea | None:
+        block = self.parent
+        return block.answer if isinstance(block, QuestionBlock) else None
+
+    def typing_refused(self) -> str:
+        return (
+            "To type what someone said: p picks who is speaking (a box opens under each "
+            "question), or c opens answer capture. Letters here are the guide's keys."
+        )
 
     BINDINGS = [
         Binding("down", "step(1)", "Next question", show=False, id="discussions.next_question"),

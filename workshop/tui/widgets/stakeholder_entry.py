@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
-STAGE_KEYS = "12345678"
+STAGE_KEYS = "123456789"
 PLACEHOLDER = "Name, Role, Team, notes…  then Enter (or paste a whole list)"
 
 

@@ -8,17 +8,24 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import events
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 from textual.widgets.data_table import RowDoesNotExist
 
 from prompt_library import Suggestion
 from sessions import Stakeholder
 from workshop.tui.cells.stakeholder_rows import COLUMNS, NOTES_MIN, row_cells
+from workshop.tui.widgets.typing_guard import TypingGuard
 
 SCROLLBAR = 2
 
 
-class StakeholderTable(DataTable):
+class StakeholderTable(TypingGuard, DataTable):
+    """The register. A name typed on it goes to the entry line (see TypingGuard)."""
+
+    def typing_target(self) -> Input | None:
+        entries = self.screen.query("#stk-entry")
+        return entries.first() if entries else None  # type: ignore[return-value]
+
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self._widths = {key: width for key, _, width in COLUMNS}
