@@ -561,9 +561,9 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def _add_commands() -> None:
-    from workshop.cli.planning import COMMANDS
+    from workshop.cli import live, planning
 
-    for command in COMMANDS:
+    for command in (*planning.COMMANDS, *live.COMMANDS):
         cli.add_command(command)
 
 
