@@ -53,7 +53,9 @@ class WorkshopApp(App[None]):
         self.service = service
         self.db_path = db_path
         self.open_session = open_session
-        self._watch = None  # the service's LiveWatch, made once the service is there
+        # Made with the service, before any screen reads from it: a commit elsewhere in
+        # between would otherwise be neither read nor noticed.
+        self._watch = service.watch() if service is not None else None
         self._live_pending = False  # a change seen elsewhere, not yet redrawn
         self._keymap_read: dict[str, str] = {}
         # Tests pass remember=False so they neither read nor write the user's preferences.
@@ -106,9 +108,7 @@ class WorkshopApp(App[None]):
         from sessions import StoreError
 
         try:
-            if self._watch is None:
-                self._watch = self.service.watch()
-            elif self._watch.changed():
+            if self._watch is not None and self._watch.changed():
                 self._live_pending = True
         except StoreError:
             return  # the database is unusable for now; the next save or read says why
@@ -128,6 +128,7 @@ class WorkshopApp(App[None]):
 
         try:
             self.service = WorkshopService.open(self.db_path)
+            self._watch = self.service.watch()
         except DatabaseError as error:
             self.push_screen(DatabaseErrorScreen(str(error)))
             return
