@@ -64,10 +64,8 @@ def find_chromium() -> str | None:
 class Page:
     """One tab, spoken to through its DevTools websocket."""
 
-    def __init__(self, websocket_url: str) -> None:
-        from websockets.sync.client import connect
-
-        self._socket = connect(websocket_url, max_size=None, open_timeout=20)
+    def __init__(self, socket: Any) -> None:
+        self._socket = socket
         self._ids = itertools.count(1)
 
     def call(self, method: str, **params: Any) -> dict[str, Any]:
@@ -92,6 +90,15 @@ class Page:
     def terminal_text(self) -> str:
         return self.evaluate(READ_ROWS) or ""
 
+    def wait_for_script(self, expression: str, timeout: float = 30) -> bool:
+        """Whether expression became true in the page within timeout."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.evaluate(expression):
+                return True
+            time.sleep(0.2)
+        return False
+
     def wait_for_text(self, wanted: str, timeout: float = 30) -> str:
         """The terminal's rows once they contain wanted (fails with what was shown)."""
         deadline = time.monotonic() + timeout
@@ -102,9 +109,6 @@ class Page:
                 return text
             time.sleep(0.2)
         raise AssertionError(f"{wanted!r} never appeared in the browser; it showed:\n{text}")
-
-    def close(self) -> None:
-        self._socket.close()
 
 
 @contextlib.contextmanager
@@ -127,14 +131,13 @@ def headless_chromium(binary: str) -> Iterator[Page]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    page = None
+    from websockets.sync.client import connect
+
     try:
         port = _devtools_port(profile, process)
-        page = Page(_page_websocket(port))
-        yield page
+        with connect(_page_websocket(port), max_size=None, open_timeout=20) as socket:
+            yield Page(socket)
     finally:
-        if page is not None:
-            page.close()
         process.terminate()
         try:
             process.wait(timeout=10)

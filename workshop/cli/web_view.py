@@ -8,10 +8,12 @@ under a token made for this run, so that knowing the port is not enough to watch
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import secrets
 import shlex
+import signal
 import socket
 import sys
 import sysconfig
@@ -27,6 +29,7 @@ from workshop.errors import WorkshopError
 
 PAGE_TITLE = "Strategy Workshop · live view (read-only)"
 WILDCARD_HOSTS = {"0.0.0.0", "::", ""}
+SHUTDOWN_SECONDS = 5.0
 
 
 class TokenServer(Server):
@@ -59,13 +62,34 @@ class TokenServer(Server):
                 web.static(f"/{self.token}/static", self.statics_path, name="static"),
             ]
         )
-        secured.on_startup.append(self.on_startup)
         return secured
 
-    async def on_startup(self, app: web.Application) -> None:
-        click.echo(f"Serving a read-only live view at {self.url}")
-        click.echo("Anyone with this URL can watch; Ctrl+C stops it.")
-        sys.stdout.flush()  # read by scripts through a pipe, where it would sit buffered
+    def serve(self, debug: bool = False) -> None:
+        """Until Ctrl+C or SIGTERM. textual-serve's own serve() announces the URL before
+        the port is open; here it is said once the browser can connect."""
+        self.debug = debug
+        self.initialize_logging()
+        asyncio.run(self._serve())
+
+    async def _serve(self) -> None:
+        # The viewers' pages end when the server stops: their sockets are closed and
+        # each viewer's app told to quit, within a few seconds rather than aiohttp's 60.
+        runner = web.AppRunner(
+            await self._make_app(), handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS
+        )
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self.host, self.port).start()
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, stop.set)
+            click.echo(f"Serving a read-only live view at {self.url}")
+            click.echo("Anyone with this URL can watch; Ctrl+C stops it.")
+            sys.stdout.flush()  # read by scripts through a pipe, where it would sit buffered
+            await stop.wait()
+        finally:
+            await runner.cleanup()
 
 
 def serve_view(session_id: str, db_path: Path, host: str, port: int) -> None:
