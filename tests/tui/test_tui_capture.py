@@ -145,3 +145,35 @@ def test_capture_screen_snapshot(snap_compare, db_path) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_an_answer_on_a_full_disk_stays_and_saves_when_there_is_room(db_path):
+    from support.disk import fill_the_disk, free_the_disk
+
+    from workshop.tui.dialogs.common import ConfirmDialog
+
+    session_id = make_room(db_path)
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_stage(pilot, session_id, "discussions")
+        await pilot.press("c")
+        assert await wait_for(pilot, lambda: isinstance(app.focused, AnswerArea))
+        fill_the_disk(app.service.store)
+        said = "Fewer leads. " * 400  # needs new pages to store
+        app.focused.insert(said)
+        await pilot.press("escape")  # leaving tries to save first
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # asked before the text goes
+        await pilot.press("n")  # stay and retry
+        await settle(pilot)
+        assert isinstance(app.screen, CaptureScreen)
+        assert "Not saved:" in screen_text(app) and "is full" in screen_text(app)
+        assert answers(db_path, session_id) == {}
+
+        free_the_disk(app.service.store)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, WorkshopScreen)
+    assert answers(db_path, session_id) == {
+        "Dana Reyes": {"What does a great quarter look like?": said.strip()}
+    }

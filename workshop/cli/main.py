@@ -14,6 +14,7 @@ from typing import IO, Any
 
 import click
 
+from workshop.cli.context import service_for as _service
 from workshop.errors import (
     EXIT_DATABASE,
     EXIT_INTERRUPTED,
@@ -67,14 +68,6 @@ def cli(ctx: click.Context, db_path: Path | None) -> None:
         from workshop.tui.app import run_app  # Textual is only loaded when the TUI is wanted
 
         ctx.exit(run_app(db_path))
-
-
-def _service(ctx: click.Context):
-    from workshop.service.facade import WorkshopService
-
-    service = WorkshopService.open(ctx.find_root().obj)
-    ctx.call_on_close(service.close)
-    return service
 
 
 @cli.command()
@@ -269,154 +262,7 @@ def doctor(ctx, profile, model, base_url) -> None:
         raise UserFacingError("The model is not usable yet; see the checks above.")
 
 
-@cli.command("plan")
-@click.argument("session_id")
-@click.argument("entry", required=False)
-@click.option("--status", help="planned, in progress, done, slipped or dropped.")
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="From which day (today).")
-@click.option("--note", default="", help="Why, or what happened.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@click.pass_context
-def plan_(ctx, session_id, entry, status, on, note, as_json) -> None:
-    """The 90-day plan as it happens; with ENTRY and --status, mark what happened to it."""
-    from workshop.cli.history import as_date
-    from workshop.cli.progress import plan
-
-    plan(_service(ctx), session_id, entry, status, as_date(on), note, as_json)
-
-
-@cli.command()
-@click.argument("session_id")
-@click.option("--segment", required=True, help="The segment the update is for (id or name).")
-@click.option("--period", help="What it covers, e.g. 'September 2026' (this month).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="A file (- for stdout).")
-@click.option("--force", is_flag=True, help="Replace the file if it exists.")
-@click.option("--draft", "with_model", is_flag=True, help="Have the model put it in their terms.")
-@click.pass_context
-def update(ctx, session_id, segment, period, output, force, with_model) -> None:
-    """An impact update for SEGMENT from the recorded progress and plan, saved as a draft."""
-    from workshop.cli.progress import write_update
-
-    write_update(_service(ctx), session_id, segment, period, output, force, with_model)
-
-
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@click.pass_context
-def due(ctx, as_json: bool) -> None:
-    """Which segments' impact updates are due or overdue, across sessions."""
-    from workshop.cli.progress import print_due
-
-    print_due(_service(ctx), as_json)
-
-
-# Review from the shell ---------------------------------------------------------------
-
-
-@cli.command()
-@click.argument("session_id")
-@click.argument("item")
-@click.pass_context
-def approve(ctx, session_id: str, item: str) -> None:
-    """Approve ITEM (its id, or the start of it) as the session's facilitator."""
-    from workshop.cli.review import approve as approve_item
-
-    approve_item(_service(ctx), session_id, item)
-
-
-@cli.command()
-@click.argument("session_id")
-@click.argument("item")
-@click.option("--note", default="", help="Why it is rejected.")
-@click.pass_context
-def reject(ctx, session_id: str, item: str, note: str) -> None:
-    """Reject ITEM (its id, or the start of it), with an optional note saying why."""
-    from workshop.cli.review import reject as reject_item
-
-    reject_item(_service(ctx), session_id, item, note)
-
-
-@cli.command()
-@click.argument("session_id")
-@click.option(
-    "--set",
-    "assignments",
-    multiple=True,
-    metavar="FIELD=VALUE",
-    help="A field of the brief (repeatable); participants and priorities take a;b;c.",
-)
-@click.pass_context
-def brief(ctx, session_id: str, assignments: tuple[str, ...]) -> None:
-    """Set fields of the brief: all of them at once, or none if one is wrong."""
-    from workshop.cli.review import set_brief
-
-    set_brief(_service(ctx), session_id, assignments)
-
-
-@cli.command()
-@click.argument("session_id")
-@click.argument("name")
-@click.option("--role", help="Their role.")
-@click.option("--team", help="Their team.")
-@click.option("--influence", help="high, medium or low (empty to clear).")
-@click.option("--stance", help="supportive, neutral or resistant (empty to clear).")
-@click.option("--involvement", help="approves, executes, advises or none (empty to clear).")
-@click.option("--left", is_flag=True, help="They left their seat (on --on, else today).")
-@click.option("--replaced-by", "replaced_by", help="Who takes the seat over (with --left).")
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="The day they left.")
-@click.pass_context
-def person(
-    ctx, session_id, name, role, team, influence, stance, involvement, left, replaced_by, on
-) -> None:
-    """Edit the stakeholder named NAME (any case), or add them if they are not there;
-    --left marks that they left their seat, --replaced-by who took it over."""
-    from workshop.cli.history import as_date
-    from workshop.cli.review import leave, set_person
-
-    if left or replaced_by:
-        leave(_service(ctx), session_id, name, as_date(on), replaced_by)
-        return
-    changes = {
-        "role": role,
-        "team": team,
-        "influence": influence,
-        "stance": stance,
-        "involvement": involvement,
-    }
-    set_person(_service(ctx), session_id, name, changes)
-
-
 # Past sessions: follow-ups, what changed, moving, archiving, deleting ---------------
-
-
-# Between workshops: measurements and progress ---------------------------------------
-
-
-@cli.command()
-@click.argument("session_id")
-@click.argument("outcome")
-@click.argument("value")
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="The day measured (today).")
-@click.option("--source", default="", help="Where the figure comes from (a report, a tool).")
-@click.option("--note", default="", help="Anything the figure needs beside it.")
-@click.pass_context
-def measure(ctx, session_id: str, outcome: str, value: str, on, source: str, note: str) -> None:
-    """Record VALUE for an approved OUTCOME (its id, or the start of it)."""
-    from workshop.cli.history import as_date
-    from workshop.cli.progress import record_measurement
-
-    record_measurement(_service(ctx), session_id, outcome, value, as_date(on), source, note)
-
-
-@cli.command()
-@click.argument("session_id")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@click.pass_context
-def progress(ctx, session_id: str, as_json: bool) -> None:
-    """How each approved outcome is doing: baseline, latest, target, status."""
-    from workshop.cli.progress import print_progress
-
-    print_progress(_service(ctx), session_id, as_json)
 
 
 @cli.command()
@@ -561,10 +407,11 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def _add_commands() -> None:
-    from workshop.cli import live, planning
+    from workshop.cli import live, planning, quarter_commands, review_commands
 
-    for command in (*planning.COMMANDS, *live.COMMANDS):
-        cli.add_command(command)
+    for module in (planning, review_commands, quarter_commands, live):
+        for command in module.COMMANDS:
+            cli.add_command(command)
 
 
 _add_commands()

@@ -12,18 +12,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from workshop.cli.context import service_for as _service
+
 if TYPE_CHECKING:  # the store loads only when a command runs (the app's start-up)
     from sessions import Item
 
 DAY = click.DateTime(["%Y-%m-%d"])
-
-
-def _service(ctx: click.Context):
-    from workshop.service.facade import WorkshopService
-
-    service = WorkshopService.open(ctx.find_root().obj)
-    ctx.call_on_close(service.close)
-    return service
 
 
 def _saved(item: Item, what: str) -> None:

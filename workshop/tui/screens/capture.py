@@ -240,9 +240,8 @@ class CaptureScreen(Screen[None]):
 
     def _say(self, message: str) -> None:
         name = self.people[self.speaker].name if self.speaker in self.people else "nobody yet"
-        self.query_one("#capture-status", Static).update(
-            f"Answer capture  ·  speaking: {name}  ·  {message}"
-        )
+        for status in self.query("#capture-status").results(Static):  # gone while closing
+            status.update(f"Answer capture  ·  speaking: {name}  ·  {message}")
 
     # Moving -------------------------------------------------------------------------------
 
@@ -291,9 +290,29 @@ class CaptureScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.flush()
-        if self._dirty:
-            return  # a refused save: the text stays on screen, and so does the screen
-        self.dismiss(None)
+        if not self._dirty:
+            self.dismiss(None)
+            return
+        # A refused save (a full disk, the session deleted elsewhere): ask before the
+        # text that is not in the database goes with the screen.
+        from workshop.tui.dialogs.common import ConfirmDialog
+
+        count = len(self._dirty)
+        noun = "answer is" if count == 1 else "answers are"
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self._dirty.clear()
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                f"{count} {noun} not saved (see the line at the top). Leave without them?",
+                yes="Leave without them",
+                no="Stay and retry",
+            ),
+            answered,
+        )
 
     def on_unmount(self) -> None:
         self.flush()

@@ -174,6 +174,15 @@ class WorkshopScreen(Screen[None]):
         # Reloaded after the stage is saved, so what the pane shows is current.
         self._reload(tab)
 
+    @on(DiscussionsPane.CaptureAnswers)
+    def capture_answers(self, event: DiscussionsPane.CaptureAnswers) -> None:
+        from workshop.tui.screens.capture import CaptureScreen
+
+        pane = self.query_one("#pane-discussions", StagePane)
+        self.app.push_screen(
+            CaptureScreen(self.service, self.session_id, event.speaker), lambda _: pane.reload()
+        )
+
     @on(StageTabs.FocusRefused)
     def stage_kept(self) -> None:
         # The shown stage puts the focus back where its own keys work.

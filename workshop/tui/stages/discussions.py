@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Label, ListView, Static
 
 from sessions import Item, ItemKind, Origin, Segment, Stakeholder, Status, StoreError
@@ -167,17 +168,20 @@ class DiscussionsPane(DraftingPane):
         if not self.view.pick_person():
             self.notify("Nobody is placed in this segment yet (stage 3).", severity="warning")
 
+    class CaptureAnswers(Message):
+        """Answer capture was asked for, with this speaker first; the screen opens it."""
+
+        def __init__(self, speaker: str | None) -> None:
+            super().__init__()
+            self.speaker = speaker
+
     def action_capture(self) -> None:
         """Answer capture, a screen of its own: the speaker's questions and boxes together."""
-        from workshop.tui.screens.capture import CaptureScreen
-
         self.flush()
         speaker = self.view.person_id
         if speaker is None:
             speaker = next((p.id for p in self._people.get(self.segment, [])), None)
-        self.app.push_screen(
-            CaptureScreen(self.service, self.session_id, speaker), lambda _: self.reload()
-        )
+        self.post_message(self.CaptureAnswers(speaker))
 
     def action_next_version(self) -> None:
         guides = self._guides.get(self.segment, [])
