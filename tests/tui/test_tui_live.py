@@ -221,7 +221,7 @@ async def test_live_view_shows_board_map_and_outcomes_as_they_change(db_path: Pa
             other.items.approve(placed.id, by, placed.version)
         assert await wait_for(pilot, lambda: "Approved outcomes (1)" in screen_text(app), TRIES)
         text = screen_text(app)
-        assert "More repeat customers" in text and "Repeat purchase" in text and "25%" in text
+        assert "More repeat customers" in text and "Repeat purchase" in text and "25%" in text, text
         assert "Champion (1)" in text and "Priya Shah ✓" in text
 
 

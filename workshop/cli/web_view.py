@@ -38,6 +38,7 @@ class TokenServer(Server):
 
     def __init__(self, command: str, host: str, port: int, token: str) -> None:
         self.token = token
+        self._viewers: set[asyncio.Task] = set()
         shown = socket.getfqdn() if host in WILDCARD_HOSTS else host
         shown = f"[{shown}]" if ":" in shown else shown
         super().__init__(
@@ -57,12 +58,29 @@ class TokenServer(Server):
         secured.router.add_routes(
             [
                 web.get(f"/{self.token}/", self.handle_index, name="index"),
-                web.get(f"/{self.token}/ws", self.handle_websocket, name="websocket"),
+                web.get(f"/{self.token}/ws", self._viewer, name="websocket"),
                 web.get(f"/{self.token}/download/{{key}}", self.handle_download, name="download"),
                 web.static(f"/{self.token}/static", self.statics_path, name="static"),
             ]
         )
+        secured.on_shutdown.append(self._end_viewers)
         return secured
+
+    async def _viewer(self, request: web.Request) -> web.StreamResponse:
+        """One browser's page, remembered so that stopping can end it at once."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._viewers.add(task)
+        try:
+            return await self.handle_websocket(request)
+        finally:
+            self._viewers.discard(task)
+
+    async def _end_viewers(self, app: web.Application) -> None:
+        # Cancelled, textual-serve closes the page's socket and tells its app to quit;
+        # otherwise aiohttp would wait for each page to leave of its own accord.
+        for task in list(self._viewers):
+            task.cancel()
 
     def serve(self, debug: bool = False) -> None:
         """Until Ctrl+C or SIGTERM. textual-serve's own serve() announces the URL before
