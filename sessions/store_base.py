@@ -78,6 +78,14 @@ class StoreBase:
         with translate_errors(self.path):
             return list(self.db.query(sql, params))
 
+    def data_version(self) -> int:
+        """SQLite's count of commits made by OTHER connections (another window, the CLI),
+        as seen by this one: it never moves for this store's own writes. Cheap (no table is
+        read), so a screen can poll it twice a second. A reopened connection starts its own
+        count, so compare values for equality only, never order."""
+        with translate_errors(self.path):
+            return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def session_exists(self, session_id: str) -> bool:
         return bool(self._rows("SELECT 1 FROM sessions WHERE id = ?", [session_id]))
 

@@ -73,3 +73,29 @@ def test_a_key_pressed_before_the_database_is_open_is_not_lost(tmp_path: Path) -
         assert terminal.wait_for_exit() == 0
     finally:
         terminal.kill()
+
+
+def test_open_starts_at_the_session_and_shows_another_windows_change(tmp_path: Path) -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed; this test drives the app in a real terminal")
+    db_path = tmp_path / "tmux.db"
+    with SessionStore.open(db_path) as store:
+        session_id = store.create_session({"title": TITLE}, [{"name": "Priya Shah"}]).id
+    terminal = Terminal(terminal_env(tmp_path))
+    try:
+        terminal.start(
+            f"{shlex.quote(str(WORKSHOP))} --db {shlex.quote(str(db_path))} open {session_id[:8]}",
+            tmp_path / "exit-status",
+        )
+        terminal.wait_for(TITLE, "Brief", absent=(SEARCH_HINT,))
+        terminal.keys("2")  # the stakeholders stage
+        terminal.wait_for("Priya Shah")
+        with SessionStore.open(db_path) as other:  # the CLI or a second window
+            other.add_stakeholder(session_id, {"name": "Zed Quill", "role": "CFO"})
+        terminal.wait_for("Zed Quill")
+        terminal.keys("Escape")
+        terminal.wait_for(SEARCH_HINT, TITLE)
+        terminal.keys("C-q")
+        assert terminal.wait_for_exit() == 0
+    finally:
+        terminal.kill()

@@ -407,9 +407,9 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def _add_commands() -> None:
-    from workshop.cli import planning, quarter_commands, review_commands
+    from workshop.cli import live, planning, quarter_commands, review_commands
 
-    for module in (planning, review_commands, quarter_commands):
+    for module in (planning, review_commands, quarter_commands, live):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -14,6 +14,7 @@ from workshop.service.drafting import DraftingOps, Usage
 from workshop.service.export import ExportOps
 from workshop.service.history import HistoryOps
 from workshop.service.items import ItemOps
+from workshop.service.live import LiveWatch
 from workshop.service.method import MethodOps
 from workshop.service.people import PeopleOps
 from workshop.service.progress import ProgressOps
@@ -41,6 +42,10 @@ class WorkshopService:
     @classmethod
     def open(cls, db_path: Path | str | None = None) -> WorkshopService:
         return cls(SessionStore.open(db_path))
+
+    def watch(self) -> LiveWatch:
+        """Says when another window or the CLI has committed a change since last asked."""
+        return LiveWatch(self.store)
 
     @property
     def db_path(self) -> Path:

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from workshop.service.facade import WorkshopService
 
 PASTE_MAX = 100_000  # characters in one paste: a list of a thousand people fits
+# How often the app asks SQLite whether another window or the CLI committed: one cheap
+# PRAGMA, so a change shows in under a second without costing the UI anything.
+LIVE_POLL_SECONDS = 0.75
 
 
 class WorkshopApp(App[None]):
@@ -42,11 +45,18 @@ class WorkshopApp(App[None]):
         service: WorkshopService | None = None,
         remember: bool = True,
         db_path: Path | None = None,
+        open_session: str | None = None,
     ) -> None:
-        """Give a service, or a database path to open once the first screen is up."""
+        """Give a service, or a database path to open once the first screen is up;
+        open_session (a whole id) goes straight to that session, with home beneath it."""
         super().__init__()
         self.service = service
         self.db_path = db_path
+        self.open_session = open_session
+        # Made with the service, before any screen reads from it: a commit elsewhere in
+        # between would otherwise be neither read nor noticed.
+        self._watch = service.watch() if service is not None else None
+        self._live_pending = False  # a change seen elsewhere, not yet redrawn
         self._keymap_read: dict[str, str] = {}
         # Tests pass remember=False so they neither read nor write the user's preferences.
         self.remember = remember
@@ -82,6 +92,30 @@ class WorkshopApp(App[None]):
             )
         else:
             self.sub_title = str(self.service.db_path)
+            self._opened(self.screen_stack[0])
+        self.set_interval(LIVE_POLL_SECONDS, self._poll_live)
+
+    def _opened(self, home: Screen) -> None:
+        if self.open_session is not None and isinstance(home, HomeScreen):
+            self.call_after_refresh(home.open_session, self.open_session)
+
+    def _poll_live(self) -> None:
+        """Redraw what another window or the CLI committed. The screen on top decides
+        whether it can redraw now (returns True) or must wait, because someone is typing
+        or a dialog is open; the change then stays pending for the next tick."""
+        if self.service is None:
+            return
+        from sessions import StoreError
+
+        try:
+            if self._watch is not None and self._watch.changed():
+                self._live_pending = True
+        except StoreError:
+            return  # the database is unusable for now; the next save or read says why
+        if self._live_pending:
+            refresh = getattr(self.screen, "live_refresh", None)
+            if refresh is not None and refresh():
+                self._live_pending = False
 
     async def _open_database(self, home: HomeScreen) -> None:
         """The store's imports (pydantic, sqlite-utils) load off the UI thread, after the
@@ -94,11 +128,13 @@ class WorkshopApp(App[None]):
 
         try:
             self.service = WorkshopService.open(self.db_path)
+            self._watch = self.service.watch()
         except DatabaseError as error:
             self.push_screen(DatabaseErrorScreen(str(error)))
             return
         self.sub_title = str(self.service.db_path)
         home.service_ready(self.service)
+        self._opened(home)
 
     async def _check_keymap(self) -> None:
         """Said once, after the first screen: knowing every binding id means importing
@@ -164,8 +200,9 @@ class WorkshopApp(App[None]):
             self.service.close()
 
 
-def run_app(db_path: Path | None = None) -> int:
-    """Run the app; the exit code says whether the database could be used."""
-    app = WorkshopApp(db_path=db_path)
+def run_app(db_path: Path | None = None, open_session: str | None = None) -> int:
+    """Run the app (at one session, given its whole id); the exit code says whether the
+    database could be used."""
+    app = WorkshopApp(db_path=db_path, open_session=open_session)
     app.run()
     return app.return_code or 0

@@ -102,9 +102,18 @@ class HomeScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         _forget_closed_screens()
-        # Back from a workshop: its counts and stage may have changed.
-        if self.tables_ready and not self.query_one("#search", Input).value:
-            self.show_sessions()
+        # Back from a workshop (or a follow-up made there): its counts, stage and title
+        # may have changed, and so may the search hits.
+        if self.ready:
+            self._refresh_list()
+
+    def live_refresh(self) -> bool:
+        """Another window or the CLI committed: the list (or the search hits) again. The
+        search box is never touched, so what is typed there stays."""
+        if not self.ready:
+            return False
+        self._refresh_list()
+        return True
 
     def on_mount(self) -> None:
         if self.service is not None:

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from sessions import Stage, StoreError
 from workshop.errors import WorkshopError
 from workshop.service.facade import WorkshopService
+from workshop.tui.live import typing_on
 from workshop.tui.stages.base import Saved, SaveFailed, SessionChanged, SessionGone, StagePane
 from workshop.tui.stages.brief import BriefPane
 from workshop.tui.stages.discussions import DiscussionsPane
@@ -186,6 +187,20 @@ class WorkshopScreen(Screen[None]):
     def stage_kept(self) -> None:
         # The shown stage puts the focus back where its own keys work.
         self._reload(self.query_one(StageTabs).active.removeprefix("tab-"))
+
+    def live_refresh(self) -> bool:
+        """Another window or the CLI committed: redraw the title, the tokens and the
+        shown stage from the service. Not while someone types on this screen (False: the
+        app asks again); a save from here then still meets the version check."""
+        if not self._check_still_there():
+            return True
+        if typing_on(self):
+            return False
+        self.status.show_title(self.service.sessions.get(self.session_id).title)
+        self._show_tokens()
+        self._load_times()
+        self._reload(self.query_one(StageTabs).active.removeprefix("tab-"))
+        return True
 
     def _reload(self, tab: str) -> None:
         self.query_one(f"#pane-{tab}", StagePane).reload()

@@ -11,7 +11,6 @@ from textual.widgets import ContentSwitcher, Label, Static
 from sessions import Item, ItemKind, SessionRecord, Status, StoreError
 from workshop.drafting.placing import FOUND, PLACED, needing_details, unsettled
 from workshop.errors import WorkshopError
-from workshop.rules.positions import position
 from workshop.tui.dialogs.common import PromptDialog
 from workshop.tui.dialogs.segmentation import AssignmentDialog, MoveDialog
 from workshop.tui.stages.base import Saved, SessionChanged
@@ -178,19 +177,7 @@ class SegmentationPane(DraftingPane):
         return self.display and self.parent is not None and self.parent.display
 
     def _draw_map(self, record: SessionRecord) -> None:
-        # Approved last, so that an approved assignment wins over a newer draft.
-        current = {
-            i.stakeholder_id or "": i
-            for i in sorted(self._current_items(record), key=lambda i: i.status is Status.APPROVED)
-        }
-        segment_of = {person: str(i.body.get("segment")) for person, i in current.items()}
-        positions = {
-            p.id: position(p, current[p.id].body if p.id in current else None)
-            for p in record.stakeholders
-        }
-        self.query_one(InfluenceMap).show(
-            record.stakeholders, segment_of, self.segment_names, positions
-        )
+        self.query_one(InfluenceMap).show_record(record, self.segment_names)
 
     def _show_progress(self, record: SessionRecord | None = None) -> None:
         line = self.query_one("#seg-progress", Static)

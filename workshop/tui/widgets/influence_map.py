@@ -6,8 +6,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from sessions import Influence, Stakeholder, Stance
-from workshop.rules.positions import Position
+from sessions import Influence, Item, ItemKind, SessionRecord, Stakeholder, Stance, Status
+from workshop.rules.positions import Position, position
 
 SEGMENT_STYLES = {
     "influencer": "bold blue",
@@ -20,7 +20,30 @@ ROWS = [Influence.HIGH, Influence.MEDIUM, Influence.LOW]
 COLUMNS = [Stance.RESISTANT, Stance.NEUTRAL, Stance.SUPPORTIVE]
 
 
+def current_assignments(record: SessionRecord) -> dict[str, Item]:
+    """Each person's assignment as the map and the live view show it: rejected ones left
+    out, and an approved assignment winning over a newer draft."""
+    items = [
+        i
+        for i in record.items_of(ItemKind.SEGMENTATION)
+        if i.status is not Status.REJECTED and i.stakeholder_id
+    ]
+    return {
+        i.stakeholder_id or "": i for i in sorted(items, key=lambda i: i.status is Status.APPROVED)
+    }
+
+
 class InfluenceMap(Static):
+    def show_record(self, record: SessionRecord, segment_names: dict[str, str]) -> None:
+        """The whole session's map: everyone where the register (or an estimate) puts them."""
+        current = current_assignments(record)
+        segment_of = {person: str(i.body.get("segment")) for person, i in current.items()}
+        positions = {
+            p.id: position(p, current[p.id].body if p.id in current else None)
+            for p in record.stakeholders
+        }
+        self.show(record.stakeholders, segment_of, segment_names, positions)
+
     def show(
         self,
         people: list[Stakeholder],
