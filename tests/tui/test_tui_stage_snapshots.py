@@ -276,6 +276,12 @@ def test_progress_between_workshops(snap_compare, snapshot_env: Path, monkeypatc
     monkeypatch.setattr(ProgressPane, "today", staticmethod(lambda: date(2026, 8, 20)))
 
     async def run_before(pilot: Pilot) -> None:
+        from support.tui_helpers import wait_for
+        from textual.widgets import DataTable
+
         await open_stage(pilot, session_id, for_snapshot=True)
+        tables = list(pilot.app.screen.query("#pane-progress DataTable").results(DataTable))
+        assert await wait_for(pilot, lambda: all(t.row_count for t in tables))
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -19,19 +19,21 @@ from workshop.service.method import MethodOps
 from workshop.service.people import PeopleOps
 from workshop.service.progress import ProgressOps
 from workshop.service.sessions import SessionOps
+from workshop.service.undo import UndoJournal
 from workshop.service.updates import UpdateOps
 
 
 class WorkshopService:
     """One object per open database: `service.sessions`, `.people`, `.items`,
-    `.drafting`, `.method`, `.export`, `.history`, `.progress` and `.updates`."""
+    `.drafting`, `.method`, `.export`, `.history`, `.progress`, `.updates` and `.undo`."""
 
     def __init__(self, store: SessionStore) -> None:
         # The store stays private to this layer (and to tests that set up data directly).
         self.store = store
         self.sessions = SessionOps(store)
-        self.people = PeopleOps(store)
-        self.items = ItemOps(store)
+        self.undo = UndoJournal(store)
+        self.people = PeopleOps(store, self.undo)
+        self.items = ItemOps(store, self.undo)
         self.drafting = DraftingOps(store)
         self.method = MethodOps()
         self.history = HistoryOps(store, self.sessions, self.items, self.method)

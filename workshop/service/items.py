@@ -14,10 +14,12 @@ from sessions import (
     SessionRecord,
     SessionStore,
     Status,
+    StoreError,
 )
 from workshop.errors import WorkshopError
 from workshop.rules.plan_entries import outcome_problem
 from workshop.service.conflicts import ConflictMemory, EditConflict, conflict_message
+from workshop.service.undo import UndoJournal
 
 
 class ItemOps:
@@ -25,19 +27,49 @@ class ItemOps:
 
     # The store's own operations, offered as they are: the service adds nothing to them.
     get: Callable[[str], Item]
-    reopen: Callable[..., Item]
     revisions: Callable[[str], list[Revision]]
-    approve: Callable[..., Item]
-    reject: Callable[..., Item]
 
-    def __init__(self, store: SessionStore) -> None:
+    def __init__(self, store: SessionStore, journal: UndoJournal | None = None) -> None:
         self._store = store
+        self._journal = journal or UndoJournal(store)
         self._conflicts = ConflictMemory()
         self.get = store.get_item
-        self.reopen = store.reopen_item
         self.revisions = store.revisions
-        self.approve = store.approve_item
-        self.reject = store.reject_item
+
+    # Decisions, each one undoable (service.undo) -------------------------------------------
+
+    def approve(self, item_id: str, by: str, expected_version: int | None = None) -> Item:
+        return self._journaled(
+            "the approval",
+            item_id,
+            by,
+            lambda: self._store.approve_item(item_id, by, expected_version),
+        )
+
+    def reject(self, item_id: str, by: str, note: str = "") -> Item:
+        return self._journaled(
+            "the rejection", item_id, by, lambda: self._store.reject_item(item_id, by, note)
+        )
+
+    def reopen(self, item_id: str, by: str, note: str = "") -> Item:
+        return self._journaled(
+            "reopening", item_id, by, lambda: self._store.reopen_item(item_id, by, note)
+        )
+
+    def _journaled(self, what: str, item_id: str, by: str, change: Callable[[], Item]) -> Item:
+        before = self._store.get_item(item_id)
+        after = change()
+        self._journal.item_changed(what, before, after, by, self._label(after))
+        return after
+
+    def _label(self, item: Item) -> str | None:
+        """A person's item is known by their name (the placement of Dana Reyes)."""
+        if item.stakeholder_id is None:
+            return None
+        try:
+            return self._store.get_stakeholder(item.stakeholder_id).name
+        except StoreError:
+            return None
 
     def author(self, session_id: str) -> str:
         """Whom a person's change is recorded as: the facilitator, or this computer's user."""
@@ -75,10 +107,21 @@ class ItemOps:
         if item.kind is ItemKind.PLAN_ENTRY:
             self._check_plan_entry(item.session_id, body)
         try:
-            return self._store.edit_item(item_id, body, by, expected_version)
+            return self._journaled(
+                "the edit",
+                item_id,
+                by,
+                lambda: self._store.edit_item(item_id, body, by, expected_version),
+            )
         except ConflictError as error:
-            if self._conflicts.seen(item_id, expected_version, error.current_version):
-                return self._store.edit_item(item_id, body, by, error.current_version)
+            theirs = error.current_version
+            if self._conflicts.seen(item_id, expected_version, theirs):
+                return self._journaled(
+                    "the edit",
+                    item_id,
+                    by,
+                    lambda: self._store.edit_item(item_id, body, by, theirs),
+                )
             current = self._store.get_item(item_id)
             last = self._store.revisions(item_id)[-1]
             message = conflict_message(body, current, last.author, current.updated_at)

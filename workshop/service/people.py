@@ -11,6 +11,7 @@ from typing import Any
 from sessions import Influence, Involvement, NotFoundError, SessionStore, Stakeholder, Stance
 from workshop.errors import WorkshopError
 from workshop.service.importing import parse_stakeholder_lines, read_stakeholders_csv
+from workshop.service.undo import UndoJournal
 
 # The register's attributes that take one of a few values, as the register writes them.
 ATTRIBUTES: dict[str, type[StrEnum]] = {
@@ -25,18 +26,28 @@ class PeopleOps:
 
     # The store's own operations, offered as they are: the service adds nothing to them.
     add: Callable[[str, dict[str, Any]], Stakeholder]
-    update: Callable[..., Stakeholder]
     remove: Callable[[str], None]
-    move: Callable[[str, int], None]
     reorder: Callable[[str, list[str]], None]
 
-    def __init__(self, store: SessionStore) -> None:
+    def __init__(self, store: SessionStore, journal: UndoJournal | None = None) -> None:
         self._store = store
+        self._journal = journal or UndoJournal(store)
         self.add = store.add_stakeholder
-        self.update = store.update_stakeholder
         self.remove = store.remove_stakeholder
-        self.move = store.move_stakeholder
         self.reorder = store.reorder_stakeholders
+
+    def update(self, stakeholder_id: str, **changes: Any) -> Stakeholder:
+        """Change a person's fields; undoable (service.undo)."""
+        before = self._store.get_stakeholder(stakeholder_id)
+        after = self._store.update_stakeholder(stakeholder_id, **changes)
+        self._journal.person_changed(before, changes)
+        return after
+
+    def move(self, stakeholder_id: str, offset: int) -> None:
+        """Move a person up or down the register; undoable."""
+        person = self._store.get_stakeholder(stakeholder_id)
+        self._store.move_stakeholder(stakeholder_id, offset)
+        self._journal.person_moved(person, offset)
 
     def add_lines(self, session_id: str, text: str) -> list[Stakeholder]:
         """Typed or pasted lines, one person each: 'Name, Role, Team, notes…'."""

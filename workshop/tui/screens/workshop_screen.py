@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -64,6 +65,9 @@ class WorkshopScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Home", id="workshop.back"),
         Binding("f2", "time_box", "Time box", id="workshop.time_box"),
+        # Not priority: in a text box its own undo (of the typing) comes first.
+        Binding("ctrl+z", "undo", "Undo", id="workshop.undo", show=False),
+        Binding("ctrl+y,ctrl+shift+z", "redo", "Redo", id="workshop.redo", show=False),
         *[
             Binding(
                 str(n),
@@ -286,6 +290,24 @@ class WorkshopScreen(Screen[None]):
         )
 
     # Saving -------------------------------------------------------------------------
+
+    # Undo -----------------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        self._step(self.service.undo.undo, "undo")
+
+    def action_redo(self) -> None:
+        self._step(self.service.undo.redo, "redo")
+
+    def _step(self, step: Callable[[], str], what: str) -> None:
+        try:
+            said = step()
+        except (WorkshopError, StoreError) as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        self.status.show_saved(what)
+        self.notify(said, markup=False)
+        self._reload(self.query_one(StageTabs).active.removeprefix("tab-"))
 
     @on(Saved)
     def saved(self, event: Saved) -> None:
