@@ -99,16 +99,17 @@ class Page:
             time.sleep(0.2)
         return False
 
-    def wait_for_text(self, wanted: str, timeout: float = 30) -> str:
-        """The terminal's rows once they contain wanted (fails with what was shown)."""
+    def wait_for_text(self, *wanted: str, timeout: float = 30) -> str:
+        """The terminal's rows once they contain every one of wanted at once (fails with
+        what was shown). All at once: a redraw reaches the page in more than one frame."""
         deadline = time.monotonic() + timeout
         text = ""
         while time.monotonic() < deadline:
             text = self.terminal_text()
-            if wanted in text:
+            if all(w in text for w in wanted):
                 return text
             time.sleep(0.2)
-        raise AssertionError(f"{wanted!r} never appeared in the browser; it showed:\n{text}")
+        raise AssertionError(f"{wanted!r} never all appeared in the browser; it showed:\n{text}")
 
 
 @contextlib.contextmanager
