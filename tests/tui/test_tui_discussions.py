@@ -53,7 +53,7 @@ async def test_draft_guides_then_edit_a_question_and_approve(
             ["influencer", "champion", "detractor", "decision_maker", "participant"]
         )
         assert all(g.origin is Origin.MODEL and g.status is Status.DRAFT for g in drafted)
-        assert "model draft" in row(app, "influencer")
+        assert "model's draft" in row(app, "influencer")
 
         # Tab from the segments to the picker, then to the first question; edit it.
         await pilot.press("tab", "tab")

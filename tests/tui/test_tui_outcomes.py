@@ -58,7 +58,7 @@ async def test_draft_outcomes_shows_them_with_their_checks(
         assert drafted.origin is Origin.MODEL and drafted.status is Status.DRAFT
         (card,) = cards(app)
         text = card_text(card)
-        assert "Example result" in text and "model draft" in text
+        assert "Example result" in text and "model's draft" in text
         assert "Checks: 3 of 6 pass" in text
         assert "✗ Has a target" in text and "✓ Has an owner" in text
         assert "Grow EU pipeline" in llm_server.chat_requests[-1].messages_text
@@ -138,7 +138,7 @@ async def test_edit_approve_reject_and_reopen_reach_the_database(db_path):
         edited = next(i for i in outcomes(db_path, session_id) if i.id == drafted.id)
         assert edited.version == 2 and edited.origin is Origin.EDITED
         assert edited.body["target"] == "45 per quarter" and edited.body["due"] is None
-        assert "edited draft" in card_text(app.focused)
+        assert "edited in the room" in card_text(app.focused)
         assert UNKNOWN in card_text(app.focused)
 
         # It fails checks (an unknown figure): approving asks once, naming them.

@@ -102,7 +102,7 @@ async def test_cards_move_to_their_columns_while_the_placement_answer_streams(
             card = card_of(app, name, segment)
             assert card is not None, name
             assert card.item is not None and has_engagement_details(card.item.body)
-            assert "model draft" in card_text(card)
+            assert "model's draft" in card_text(card)
             assert "placement only" not in card_text(card)
         assert len(assignment_cards(app)) == 4
         assert "Placed 4, details for 4, failed 0." in notifications(app)

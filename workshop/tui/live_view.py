@@ -15,10 +15,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from sessions import ItemKind, NotFoundError, SessionRecord, Status, StoreError
 from workshop.tui.widgets.influence_map import SEGMENT_STYLES, InfluenceMap, current_assignments
+from workshop.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from workshop.service.facade import WorkshopService
@@ -42,7 +43,7 @@ class LiveViewScreen(Screen[None]):
             yield Static("", id="live-board", markup=False)
             yield InfluenceMap(id="live-map")
             yield Static("", id="live-outcomes", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.redraw()

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Label, OptionList, Static, TextArea
+from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from sessions import Segment, SessionRecord, Stakeholder, StoreError
@@ -33,6 +33,7 @@ from workshop.rules.answers import (
     guides_by_segment,
     questions_of,
 )
+from workshop.tui.widgets.key_footer import KeyFooter
 from workshop.tui.widgets.question_widgets import AnswerArea
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class CaptureScreen(Screen[None]):
                 yield Static("", id="capture-speaker")
                 yield Vertical(id="capture-questions")
             yield VerticalScroll(Static("", id="capture-all-text"), id="capture-all")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#capture-all").display = False

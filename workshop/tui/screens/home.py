@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from sessions import NotFoundError, StoreError
 from workshop.tui.screens.new_session import NewSessionScreen
+from workshop.tui.widgets.key_footer import KeyFooter
 from workshop.tui.widgets.text_input import TextInput
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ class HomeScreen(Screen[None]):
                 yield from _tables()
             yield Static(EMPTY_TEXT, id="empty", markup=False)
             yield Static("", id="status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_screen_resume(self) -> None:
         _forget_closed_screens()

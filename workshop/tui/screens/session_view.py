@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Header, Markdown
+
+from workshop.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from sessions import SessionRecord
@@ -31,7 +33,7 @@ class SessionViewScreen(Screen[None]):
         # The export escapes all user text, so the Markdown widget shows it as text.
         with VerticalScroll(id="document"):
             yield Markdown(self.service.export.render(self.record, include_drafts=True))
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.record.session.title} · read-only"

@@ -9,7 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from sessions import Stage, StoreError
 from workshop.errors import WorkshopError
@@ -25,6 +25,7 @@ from workshop.tui.stages.progress import ProgressPane
 from workshop.tui.stages.review import ReviewPane
 from workshop.tui.stages.segmentation import SegmentationPane
 from workshop.tui.stages.stakeholders import StakeholdersPane
+from workshop.tui.widgets.key_footer import KeyFooter
 from workshop.tui.widgets.stage_tabs import StageTabs
 from workshop.tui.widgets.status_bar import StatusBar
 
@@ -62,6 +63,8 @@ class WorkshopScreen(Screen[None]):
             )
         ),
     ]
+    # Below 110 columns (a laptop) the layout tightens; see workshop_screen.tcss.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("escape", "back", "Home", id="workshop.back"),
         Binding("f2", "time_box", "Time box", id="workshop.time_box"),
@@ -100,7 +103,7 @@ class WorkshopScreen(Screen[None]):
             for tab, label, _, pane in TABS:
                 with TabPane(label, id=f"tab-{tab}"):
                     yield pane(self.service, self.session_id, id=f"pane-{tab}")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         session = self.service.sessions.get(self.session_id)
@@ -207,7 +210,8 @@ class WorkshopScreen(Screen[None]):
         return True
 
     def _reload(self, tab: str) -> None:
-        self.query_one(f"#pane-{tab}", StagePane).reload()
+        if tab:  # empty while the tabs are still being mounted: nothing shown yet
+            self.query_one(f"#pane-{tab}", StagePane).reload()
 
     @on(SessionGone)
     def session_gone(self) -> None:

@@ -27,7 +27,7 @@ from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane, DraftProg
 from workshop.tui.widgets.question_guide import GuideView, SegmentView
 from workshop.tui.widgets.question_widgets import GuideState, SegmentItem
 
-HINT = "Tab: questions · c capture answers · x remove · u reopen · v version"
+HINT = "Tab: the questions"
 
 
 class DiscussionsPane(DraftingPane):
@@ -38,11 +38,11 @@ class DiscussionsPane(DraftingPane):
         Binding("escape", "cancel_draft", "Cancel draft", id="discussions.cancel"),
         Binding("n", "add_question", "Add question", id="discussions.add"),
         Binding("e", "edit_question", "Edit question", id="discussions.edit"),
-        Binding("x", "remove_question", "Remove question", id="discussions.remove", show=False),
+        Binding("x", "remove_question", "Remove question", id="discussions.remove"),
         Binding("a", "approve", "Approve guide", id="discussions.approve"),
         Binding("r", "reject", "Reject guide", id="discussions.reject"),
-        Binding("u", "reopen", "Reopen guide", id="discussions.reopen", show=False),
-        Binding("v", "next_version", "Next version", id="discussions.version", show=False),
+        Binding("u", "reopen", "Reopen guide", id="discussions.reopen"),
+        Binding("v", "next_version", "Next version", id="discussions.version"),
         Binding("p", "pick_person", "Who is speaking", id="discussions.person"),
         Binding("c", "capture", "Capture answers", id="discussions.capture"),
     ]

@@ -25,8 +25,6 @@ from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane, DraftProg
 from workshop.tui.widgets.outcome_card import OutcomeCard
 from workshop.tui.widgets.question_widgets import GuideState
 
-HINT = "o draft · n new · e edit · a approve · r reject · u reopen · h rejected ↔ hidden"
-
 
 class OutcomesPane(DraftingPane):
     MODEL_ACTIONS = frozenset({"draft"})
@@ -39,7 +37,7 @@ class OutcomesPane(DraftingPane):
         Binding("a", "approve", "Approve", id="outcomes.approve"),
         Binding("r", "reject", "Reject", id="outcomes.reject"),
         Binding("u", "reopen", "Reopen", id="outcomes.reopen"),
-        Binding("h", "toggle_rejected", "Show rejected", id="outcomes.rejected", show=False),
+        Binding("h", "toggle_rejected", "Show/hide rejected", id="outcomes.rejected"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -142,7 +140,7 @@ class OutcomesPane(DraftingPane):
         hidden = f" ({rejected} rejected {'shown' if self.show_rejected else 'hidden'})"
         line.update(
             f"{len(live)} outcome{'' if len(live) == 1 else 's'}, {approved} approved"
-            f"{hidden if rejected else ''}  ·  {HINT}"
+            f"{hidden if rejected else ''}"
         )
 
     # Drafting -------------------------------------------------------------------------

@@ -43,6 +43,7 @@ class SegmentationPane(DraftingPane):
         Binding("m", "move", "Move", id="segmentation.move"),
         *model_binding("g", "regenerate", "Redraft with guidance", "segmentation.regenerate"),
         Binding("v", "toggle_view", "Board/map", id="segmentation.view"),
+        Binding("f11", "presenter", "Presenter", id="segmentation.presenter"),
         Binding("left", "column(-1)", "Left", show=False, id="segmentation.left"),
         Binding("right", "column(1)", "Right", show=False, id="segmentation.right"),
         Binding("up", "card(-1)", "Up", show=False, id="segmentation.up"),
@@ -130,16 +131,20 @@ class SegmentationPane(DraftingPane):
             state.flag = flag.short if flag else ""
             segment = str(item.body.get("segment"))
             columns.setdefault(segment, []).append(self._card(person, item, state))
+        rejected = _latest_rejected(record)
         for person in shown:
             if person.id not in placed:
                 state = self._state(person.id, suggestions, None)
                 state.flag = ""
+                state.rejected = rejected.get(person.id)
+                state.can_draft = self.has_model
                 columns[_provisional_column(state, columns)].append(self._card(person, None, state))
         for segment, cards in columns.items():
             column = self.query_one(f"#col-{segment}", VerticalScroll)
             title = "Not yet placed" if segment == UNPLACED else self.segment_names[segment]
             column.query_one(".seg-title", Label).update(f"{title} ({len(cards)})")
-            column.display = segment != UNPLACED or bool(cards)
+            # Shown even when empty: a column that came and went would squeeze the others
+            # the moment someone's assignment is rejected.
             await _sync_column(column, cards)
         self._restore_focus()
 
@@ -201,11 +206,11 @@ class SegmentationPane(DraftingPane):
         if len(record.stakeholders) > BOARD_PAGE:
             first = self.page * BOARD_PAGE + 1
             last = min(first + BOARD_PAGE - 1, len(record.stakeholders))
-            paging = f"board shows people {first}–{last} (PgUp/PgDn)  ·  "
+            paging = f"  ·  board shows people {first}–{last} (PgUp/PgDn)"
+        # The keys are in the footer, which lists only those that work now.
         line.update(
             f"{len(record.stakeholders)} stakeholders · {len(items)} assignments, "
-            f"{approved} approved  ·  {paging}d draft all · a approve · e edit · m move · "
-            "g redraft with guidance · v board/map"
+            f"{approved} approved{paging}"
         )
 
     # Drafting -------------------------------------------------------------------------
@@ -337,6 +342,12 @@ class SegmentationPane(DraftingPane):
             self.reload()
 
     def action_reopen(self) -> None:
+        card = self._focused()
+        if card is not None and card.item is None and card.state.rejected is not None:
+            rejected = card.state.rejected
+            self.save("reopening", lambda: self.service.items.reopen(rejected.id, self.author))
+            self.reload()
+            return
         if item := self._item():
             self.save("reopening", lambda: self.service.items.reopen(item.id, self.author))
             self.reload()
@@ -392,6 +403,26 @@ class SegmentationPane(DraftingPane):
         segments = list(self.segment_names.items())
         self.app.push_screen(
             MoveDialog(card.person.name, segments, str(item.body.get("segment"))), moved
+        )
+
+    def action_presenter(self) -> None:
+        from workshop.tui.screens.presenter import PresenterScreen
+
+        card = self._focused()
+
+        def back(person_id: str | None) -> None:
+            if person_id:
+                self._focus_key, self._focus_person = None, person_id
+            self.reload()
+
+        self.app.push_screen(
+            PresenterScreen(
+                self.service,
+                self.session_id,
+                self.segment_names,
+                card.person.id if card else None,
+            ),
+            back,
         )
 
     def action_edit(self) -> None:
@@ -496,6 +527,15 @@ class SegmentationPane(DraftingPane):
         index = siblings.index(card)
         if 0 <= index + step < len(siblings):
             siblings[index + step].focus()
+
+
+def _latest_rejected(record: SessionRecord) -> dict[str, Item]:
+    """Each person's newest rejected assignment (only used for those with no other)."""
+    latest: dict[str, Item] = {}
+    for item in sorted(record.items_of(ItemKind.SEGMENTATION), key=lambda i: i.created_at):
+        if item.status is Status.REJECTED and item.stakeholder_id:
+            latest[item.stakeholder_id] = item
+    return latest
 
 
 def _provisional_column(state: CardState, columns: dict) -> str:

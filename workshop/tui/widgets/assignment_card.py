@@ -7,14 +7,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widgets import Static
 
-from sessions import Item, Origin, Stakeholder, Status, has_engagement_details
-
-ORIGIN_LABELS = {Origin.MODEL: "model draft", Origin.PERSON: "by a person", Origin.EDITED: "edited"}
-STATUS_MARKS = {
-    Status.DRAFT: "○ draft",
-    Status.APPROVED: "✓ approved",
-    Status.REJECTED: "✗ rejected",
-}
+from sessions import Item, Stakeholder, Status, has_engagement_details
+from workshop.tui.cells.status_words import status_words
 
 
 @dataclass
@@ -29,6 +23,8 @@ class CardState:
     flag: str = ""  # why the room must check this draft (an instruction it may follow)
     found: bool = False  # complete in an answer still streaming: shown in its column
     placed: bool = False  # the quick placement is stored; the details are to come
+    rejected: Item | None = None  # their latest assignment, rejected: nothing replaced it
+    can_draft: bool = False  # a model is set up, so g can redraft
 
 
 class AssignmentCard(Static, can_focus=True):
@@ -56,6 +52,7 @@ class AssignmentCard(Static, can_focus=True):
         self.set_class(self.item is not None and self.item.status is Status.APPROVED, "approved")
         self.set_class(bool(self.state.error), "failed")
         self.set_class(bool(self.item and self.item.stale), "stale")
+        self.set_class(self.item is None and self.state.rejected is not None, "rejected")
         text = self.render_card()
         if text != self._drawn:  # a board redraw touches every card; most are unchanged
             self._drawn = text
@@ -69,9 +66,9 @@ class AssignmentCard(Static, can_focus=True):
         item, state = self.item, self.state
         if item is not None:
             confidence = item.body.get("confidence", "")
-            text.append(f"\n{STATUS_MARKS[item.status]} · {ORIGIN_LABELS[item.origin]}")
+            text.append(f"\n{status_words(item)}")
             if confidence:
-                text.append(f" · {confidence}")
+                text.append(f" · {confidence} confidence")
             if item.stale:
                 text.append("\n⚠ stale: inputs changed", style="bold")
             if state.rule_segment:
@@ -84,6 +81,11 @@ class AssignmentCard(Static, can_focus=True):
                 text.append(f"\n{_clip(rationale, 160)}")
             if not has_engagement_details(item.body) and not state.drafting:
                 text.append("\nplacement only: no engagement details yet", style="dim")
+        elif state.rejected is not None and not state.drafting and not state.error:
+            segment = str(state.rejected.body.get("segment", ""))
+            text.append(f"\n✗ {self.segment_names.get(segment, segment)}: rejected", style="bold")
+            redraft = "  g: redraft" if state.can_draft else ""
+            text.append(f"\nm: place by hand{redraft}  u: reopen", style="dim")
         elif not state.drafting and not state.error:
             text.append("\nno assignment yet", style="dim")
             if state.rule_segment:

@@ -69,7 +69,9 @@ class InfluenceMap(Static):
                         segment = segment_of.get(person.id, "")
                         if cell:
                             cell.append("\n")
-                        cell.append("● ", style=SEGMENT_STYLES.get(segment, "dim"))
+                        # ○ as in the legend: not segmented, or their assignment rejected.
+                        style = SEGMENT_STYLES.get(segment)
+                        cell.append("● " if style else "○ ", style=style or "dim")
                         cell.append(person.name)
                         if spot.estimated:
                             cell.append(" ~", style="italic")

@@ -14,19 +14,9 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import ListItem, Static, TextArea
 
-from sessions import Item, Origin, Segment, Stakeholder, Status
+from sessions import Item, Segment, Stakeholder, Status
+from workshop.tui.cells.status_words import status_words
 from workshop.tui.widgets.typing_guard import TypingGuard
-
-ORIGIN_LABELS = {
-    Origin.MODEL: "model draft",
-    Origin.PERSON: "written by a person",
-    Origin.EDITED: "edited draft",
-}
-STATUS_MARKS = {
-    Status.DRAFT: "○ draft",
-    Status.APPROVED: "✓ approved",
-    Status.REJECTED: "✗ rejected",
-}
 
 
 @dataclass
@@ -39,16 +29,13 @@ class GuideState:
 
 
 def item_line(item: Item, who: bool = True) -> Content:
-    """'✓ approved · edited draft · ⚠ stale' for a guide or an outcome."""
+    """'✓ approved · by Dana · ⚠ stale' or '○ model's draft' for a guide or an outcome."""
     status_style = {
         Status.APPROVED: "$success bold",
         Status.REJECTED: "$error",
         Status.DRAFT: "",
     }[item.status]
-    parts: list[str | tuple[str, str]] = [
-        (STATUS_MARKS[item.status], status_style),
-        f" · {ORIGIN_LABELS[item.origin]}",
-    ]
+    parts: list[str | tuple[str, str]] = [(status_words(item), status_style)]
     if who and item.status is Status.APPROVED and item.approved_by:
         parts.append(f" · by {item.approved_by}")
     if item.stale:
