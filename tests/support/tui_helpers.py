@@ -174,7 +174,14 @@ async def wait_for_preview(pilot: Pilot) -> None:
     """Until the request preview (what will be sent to the model) is on screen."""
     from workshop.tui.dialogs.request_preview import RequestPreviewDialog
 
-    assert await wait_for(pilot, lambda: isinstance(pilot.app.screen, RequestPreviewDialog))
+    # Pushed is not yet drawn: wait for the words a person reads on it.
+    assert await wait_for(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, RequestPreviewDialog)
+            and "as it will be sent" in screen_text(pilot.app)
+        ),
+    )
 
 
 async def send_preview(pilot: Pilot) -> None:

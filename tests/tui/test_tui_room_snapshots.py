@@ -1,7 +1,8 @@
 """The board, the discussions and the outcomes at a laptop's and a projector's size.
 
-The same fixed session as test_tui_stage_snapshots, with two discussion guides added
-(one approved); 100×30 is the smallest screen the room is run on, 160×48 a projector.
+The same fixed session as the stage snapshots (support/snapshot_session.py), with two
+discussion guides added (one approved); 100×30 is the smallest screen the room is run
+on, 160×48 a projector.
 Update after a deliberate change with `--snapshot-update`, then look at the SVGs.
 """
 
@@ -10,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.snapshot_session import DANA, app_at
 from support.tui_helpers import open_stage
 from textual.pilot import Pilot
 
 from sessions import SessionStore
-from tui.test_tui_stage_snapshots import DANA, app_at, snapshot_env  # noqa: F401
 
 GUIDES = {
     "champion": [
@@ -40,7 +41,7 @@ def add_guides(db_path: Path, session_id: str) -> None:
 
 @pytest.mark.parametrize("size", ROOM_SIZES)
 @pytest.mark.parametrize("stage", ["segmentation", "discussions", "outcomes"])
-def test_stage_at_room_size(snap_compare, snapshot_env: Path, stage: str, size: str) -> None:  # noqa: F811
+def test_stage_at_room_size(snap_compare, snapshot_env: Path, stage: str, size: str) -> None:
     app, session_id = app_at(snapshot_env, stage)
     add_guides(snapshot_env, session_id)
 

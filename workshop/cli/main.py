@@ -14,6 +14,7 @@ from typing import IO, Any
 
 import click
 
+from workshop.cli import stopping
 from workshop.cli.context import service_for as _service
 from workshop.errors import (
     EXIT_DATABASE,
@@ -218,14 +219,12 @@ def draft(
     confidence), then drafts each person's engagement details; --quick stops after the
     placing.
     """
-    import asyncio
-
     from workshop.cli.drafting import run_draft
 
     service = _service(ctx)
     drafter = service.drafting.drafter(profile, model, base_url, pseudonymise)
     record = service.sessions.load(session_id)
-    summary = asyncio.run(
+    summary = stopping.run(
         run_draft(
             drafter,
             record,
@@ -252,13 +251,11 @@ def draft(
 @click.pass_context
 def doctor(ctx, profile, model, base_url) -> None:
     """Check the model configuration and the endpoint, and say what to fix."""
-    import asyncio
-
     from workshop.cli.drafting import run_doctor
 
     service = _service(ctx)
     settings = service.drafting.settings(profile, model, base_url)
-    if not asyncio.run(run_doctor(service, settings)):
+    if not stopping.run(run_doctor(service, settings)):
         raise UserFacingError("The model is not usable yet; see the checks above.")
 
 
@@ -398,14 +395,6 @@ def prompts_show(template_id: str) -> None:
         raise UserFacingError(str(error)) from None
 
 
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, taken the way Ctrl+C is: drafts in flight are cancelled and logged."""
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise _Terminated
-
-
 def _add_commands() -> None:
     from workshop.cli import live, planning, quarter_commands, review_commands
 
@@ -418,7 +407,7 @@ _add_commands()
 
 
 def main() -> None:
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, stopping.raise_terminated)
     try:
         code = cli.main(prog_name="workshop", standalone_mode=False)
         sys.stdout.flush()  # a full or closed stdout shows here, not at exit
@@ -427,7 +416,9 @@ def main() -> None:
         code = error.exit_code
     except (click.Abort, KeyboardInterrupt) as error:
         # click turns the interrupt into Abort, "from" the interrupt itself.
-        stopped = isinstance(error, _Terminated) or isinstance(error.__cause__, _Terminated)
+        stopped = isinstance(error, stopping.Terminated) or isinstance(
+            error.__cause__, stopping.Terminated
+        )
         click.echo(
             f"workshop: {'stopped' if stopped else 'interrupted'}; what was finished is "
             "saved, and whatever was under way was cancelled (nothing half-done is kept).",

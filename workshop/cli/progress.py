@@ -12,6 +12,7 @@ from typing import TypeVar
 import click
 
 from sessions import PlanStatus
+from workshop.cli import stopping
 from workshop.errors import WorkshopError
 from workshop.rules.cadence_due import DueUpdate
 from workshop.rules.plan_view import EntryState
@@ -210,8 +211,6 @@ def write_update(
 
 
 def _drafted_update(service: WorkshopService, session_ref: str, segment: str, period: str | None):
-    import asyncio
-
     from sessions import ItemKind
     from workshop.cli.drafting import run_jobs
 
@@ -223,7 +222,7 @@ def _drafted_update(service: WorkshopService, session_ref: str, segment: str, pe
     jobs = drafter.update_jobs(
         session_id, segment_id, period, f"{facts['headline']}\n\n{facts['text']}"
     )
-    summary = asyncio.run(run_jobs(drafter, ItemKind.IMPACT_UPDATE, jobs))
+    summary = stopping.run(run_jobs(drafter, ItemKind.IMPACT_UPDATE, jobs))
     if not summary.drafted:
         why = summary.failed[0][1] if summary.failed else "no answer"
         raise WorkshopError(

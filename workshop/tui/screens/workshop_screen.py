@@ -63,8 +63,9 @@ class WorkshopScreen(Screen[None]):
             )
         ),
     ]
-    # Below 110 columns (a laptop) the layout tightens; see workshop_screen.tcss.
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    # Below 110 columns (a laptop) the layout tightens, and below 150 the board's six
+    # columns give their padding to the cards; see workshop_screen.tcss, segmentation.tcss.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-medium"), (150, "-wide")]
     BINDINGS = [
         Binding("escape", "back", "Home", id="workshop.back"),
         Binding("f2", "time_box", "Time box", id="workshop.time_box"),

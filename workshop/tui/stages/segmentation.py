@@ -406,7 +406,7 @@ class SegmentationPane(DraftingPane):
         )
 
     def action_presenter(self) -> None:
-        from workshop.tui.screens.presenter import PresenterScreen
+        from workshop.tui.stages.presenter import PresenterScreen
 
         card = self._focused()
 
