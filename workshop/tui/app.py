@@ -16,7 +16,7 @@ from textual.screen import Screen
 
 from sessions.text import clean_text
 from workshop.paths import config_path
-from workshop.tui.screens.help import all_bindings
+from workshop.tui.key_guide import key_entries
 from workshop.tui.screens.home import HomeScreen
 from workshop.tui.ui_state import THEMES, load_keymap, load_state, save_state
 
@@ -182,18 +182,22 @@ class WorkshopApp(App[None]):
         from workshop.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(all_bindings(self.screen)))
+            self.push_screen(HelpScreen(key_entries(self.screen)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every key's action is in the command palette too."""
-        yield from super().get_system_commands(screen)
-        for node, binding in all_bindings(screen):
-            if binding.description:
-                yield SystemCommand(
-                    binding.description,
-                    f"{binding.key_display or binding.key} · {binding.id or binding.action}",
-                    partial(node.run_action, binding.action),
-                )
+        """Every action a key can take here, once, by its name; then Textual's own
+        commands that no key of ours already offers (its Quit and Keys would repeat)."""
+        entries = key_entries(screen)
+        offered = {entry.description for entry in entries}
+        for entry in entries:
+            yield SystemCommand(
+                entry.description,
+                f"{entry.section} · key {entry.keys_text}",
+                partial(entry.node.run_action, entry.binding.action),
+            )
+        for command in super().get_system_commands(screen):
+            if command.title not in offered:
+                yield command
 
     def on_unmount(self) -> None:
         if self.service is not None:

@@ -76,7 +76,7 @@ class WorkshopScreen(Screen[None]):
             Binding(
                 str(n),
                 f"stage('{tab}')",
-                label.split(" ", 1)[1],
+                f"Go to {label.split(' ', 1)[1]}",
                 id=f"workshop.stage.{tab}",
                 show=False,
             )
@@ -118,6 +118,13 @@ class WorkshopScreen(Screen[None]):
         self.query_one(TabbedContent).active = f"tab-{tab}"
         self._load_times()
         self.set_interval(1.0, self._tick)
+
+    @property
+    def stage_label(self) -> str:
+        """The shown stage, as the help and the palette head its keys."""
+        active = self.query_one(TabbedContent).active.removeprefix("tab-")
+        label = next((shown for tab, shown, _, _ in TABS if tab == active), "1 Brief")
+        return f"{label.split(' ', 1)[1]} stage"
 
     @property
     def status(self) -> StatusBar:

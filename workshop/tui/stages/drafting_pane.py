@@ -61,7 +61,7 @@ def model_binding(key: str, action: str, description: str, binding_id: str) -> l
         Binding(
             key,
             f"without_model('{action}')",
-            description,
+            f"{description} (needs a model)",
             show=False,
             id=f"{binding_id}.no_model",
         ),
