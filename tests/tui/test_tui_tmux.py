@@ -99,3 +99,46 @@ def test_open_starts_at_the_session_and_shows_another_windows_change(tmp_path: P
         assert terminal.wait_for_exit() == 0
     finally:
         terminal.kill()
+
+
+def test_ctrl_s_straight_after_fast_typing_saves_every_key_in_order(tmp_path: Path) -> None:
+    """A terminal delivers a burst of keys at once (a fast typist, a paste-like burst);
+    Ctrl+S at its end must save what was typed up to it, in the order typed."""
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed; this test drives the app in a real terminal")
+    db_path = tmp_path / "fast.db"
+    with SessionStore.open(db_path) as store:
+        session_id = store.create_session({"title": TITLE}, [{"name": "Priya Shah"}]).id
+    lines = ["Beatriz Costa, Head of Brand, Marketing", "Kenji Sato, CFO, Finance"]
+    terminal = Terminal(terminal_env(tmp_path))
+    try:
+        terminal.start(
+            f"{shlex.quote(str(WORKSHOP))} --db {shlex.quote(str(db_path))} open {session_id}",
+            tmp_path / "exit-status",
+        )
+        terminal.wait_for(TITLE, "Brief", absent=(SEARCH_HINT,))
+        terminal.keys("2")
+        terminal.wait_for("Priya Shah")
+        terminal.keys("Down")  # from the entry line to the register, where p opens the list
+        terminal.wait_for("Influence")  # the register's keys are in the footer
+        time.sleep(0.5)  # a pause: p now is a command, not the first letter of a name
+        terminal.keys("p")
+        terminal.wait_for("Add several people")
+        # One tmux command: every key written to the terminal at once, Ctrl+S last.
+        terminal.tmux(
+            "send-keys", "-t", terminal.name, "-l", lines[0], ";",
+            "send-keys", "-t", terminal.name, "Enter", ";",
+            "send-keys", "-t", terminal.name, "-l", lines[1], ";",
+            "send-keys", "-t", terminal.name, "C-s",
+        )  # fmt: skip
+        terminal.wait_for("Kenji Sato", absent=("Add several people",))
+        terminal.keys("C-q")
+        assert terminal.wait_for_exit() == 0
+    finally:
+        terminal.kill()
+    with SessionStore.open(db_path) as store:
+        people = [(p.name, p.role, p.team) for p in store.load_session(session_id).stakeholders]
+    assert people[-2:] == [
+        ("Beatriz Costa", "Head of Brand", "Marketing"),
+        ("Kenji Sato", "CFO", "Finance"),
+    ]

@@ -32,7 +32,7 @@ class OutcomeDialog(ModalScreen[dict[str, Any] | None]):
     CSS_PATH = "outcome.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="outcome.cancel"),
-        Binding("ctrl+s", "save", "Save", id="outcome.save", priority=True),
+        Binding("ctrl+s", "save", "Save", id="outcome.save"),
     ]
 
     def __init__(

@@ -90,7 +90,7 @@ class PlanEntryDialog(EditDialog):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="plan_entry.cancel"),
-        Binding("ctrl+s", "save", "Save", id="plan_entry.save", priority=True),
+        Binding("ctrl+s", "save", "Save", id="plan_entry.save"),
     ]
 
     def __init__(
@@ -178,7 +178,7 @@ class CadenceDialog(EditDialog):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cadence.cancel"),
-        Binding("ctrl+s", "save", "Save", id="cadence.save", priority=True),
+        Binding("ctrl+s", "save", "Save", id="cadence.save"),
     ]
 
     def __init__(

@@ -27,7 +27,7 @@ KEYS = "Ctrl+S or Enter in a field saves · Esc cancels"
 def _bindings(name: str) -> list[Binding]:
     return [
         Binding("escape", "cancel", "Cancel", id=f"{name}.cancel"),
-        Binding("ctrl+s", "save", "Save", id=f"{name}.save", priority=True),
+        Binding("ctrl+s", "save", "Save", id=f"{name}.save"),
     ]
 
 

@@ -24,7 +24,7 @@ class QuestionDialog(ModalScreen[dict[str, Any] | None]):
     CSS_PATH = "question.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="question.cancel"),
-        Binding("ctrl+s", "save", "Save", id="question.save", priority=True),
+        Binding("ctrl+s", "save", "Save", id="question.save"),
     ]
 
     def __init__(

@@ -59,7 +59,7 @@ class AssignmentDialog(ModalScreen[dict[str, Any] | None]):
     CSS_PATH = "segmentation.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="assignment.cancel"),
-        Binding("ctrl+s", "save", "Save", id="assignment.save", priority=True),
+        Binding("ctrl+s", "save", "Save", id="assignment.save"),
     ]
 
     def __init__(self, who: str, body: dict[str, Any], segments: list[tuple[str, str]], save):

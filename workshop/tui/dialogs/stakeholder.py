@@ -54,7 +54,9 @@ class StakeholderDialog(ModalScreen[Closed]):
     CSS_PATH = "stakeholder.tcss"
     BINDINGS = [
         Binding("escape", "close", "Close", id="stakeholder_dialog.close"),
-        Binding("ctrl+s", "save", "Save", id="stakeholder_dialog.save", priority=True),
+        # Not priority (in every dialog): a priority key runs as soon as it arrives, before
+        # the letters typed just before it have reached the text box, and saved them cut.
+        Binding("ctrl+s", "save", "Save", id="stakeholder_dialog.save"),
         Binding("ctrl+r", "revert", "Revert to saved", id="stakeholder_dialog.revert"),
     ]
 
@@ -165,7 +167,7 @@ class AddLinesDialog(ModalScreen[Closed]):
     CSS_PATH = "stakeholder.tcss"
     BINDINGS = [
         Binding("escape", "close", "Close", id="stakeholder_lines.close"),
-        Binding("ctrl+s", "save", "Add them", id="stakeholder_lines.save", priority=True),
+        Binding("ctrl+s", "save", "Add them", id="stakeholder_lines.save"),
     ]
 
     def __init__(self, text: str, save: SaveText, message: str = "") -> None:
