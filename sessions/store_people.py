@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,23 @@ from .rows import (
     stakeholder_from_row,
 )
 from .store_base import StoreBase, touch_session, validated
+
+# What goes with a person when they are removed (by the schema's ON DELETE CASCADE).
+_PERSON_ROWS = {
+    "stakeholders": "SELECT * FROM stakeholders WHERE id=?",
+    "items": "SELECT * FROM items WHERE stakeholder_id=? ORDER BY rowid",
+    "revisions": "SELECT * FROM revisions WHERE item_id IN "
+    "(SELECT id FROM items WHERE stakeholder_id=?) ORDER BY rowid",
+}
+
+
+@dataclass(frozen=True)
+class RemovedStakeholder:
+    """A removed person's rows, kept in memory (by the undo journal) to put back."""
+
+    session_id: str
+    name: str
+    rows: dict[str, list[dict[str, Any]]]
 
 
 class StakeholderMethods(StoreBase):
@@ -100,12 +118,36 @@ class StakeholderMethods(StoreBase):
             touch_session(db, current.session_id)
         return self.get_stakeholder(new_id_) if new_id_ else None
 
-    def remove_stakeholder(self, stakeholder_id: str) -> None:
+    def remove_stakeholder(self, stakeholder_id: str) -> RemovedStakeholder:
+        """Remove a person with their drafts and history; returns the rows removed, from
+        which `restore_stakeholder` puts everything back as it was."""
         current = self.get_stakeholder(stakeholder_id)
         with self._write() as db:
+            rows = {
+                table: [dict(row) for row in db.query(sql, [stakeholder_id])]
+                for table, sql in _PERSON_ROWS.items()
+            }
             db.execute("DELETE FROM stakeholders WHERE id=?", [stakeholder_id])
             insert_event(db, current.session_id, "stakeholder_removed", {"name": current.name})
             touch_session(db, current.session_id)
+        return RemovedStakeholder(current.session_id, current.name, rows)
+
+    def restore_stakeholder(self, removed: RemovedStakeholder) -> Stakeholder:
+        """Undo a removal: the person, their drafts and every revision, as they were."""
+        (person,) = removed.rows["stakeholders"]
+        names = [s.name for s in self.stakeholders(removed.session_id)]
+        stakeholder_ops.check_unique_names([*names, removed.name], len(names))
+        with self._write() as db:
+            for table in _PERSON_ROWS:  # parents first: the foreign keys hold throughout
+                for row in removed.rows[table]:
+                    columns = ", ".join(f'"{c}"' for c in row)
+                    marks = ", ".join("?" for _ in row)
+                    db.execute(
+                        f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', list(row.values())
+                    )
+            insert_event(db, removed.session_id, "stakeholder_restored", {"name": removed.name})
+            touch_session(db, removed.session_id)
+        return self.get_stakeholder(person["id"])
 
     def reorder_stakeholders(self, session_id: str, ordered_ids: Sequence[str]) -> None:
         """Set the order; ordered_ids must name every stakeholder of the session once."""

@@ -533,6 +533,36 @@ def test_remove_stakeholder(store, db_path):
         store.remove_stakeholder(grace.id)
 
 
+def test_a_removed_stakeholder_comes_back_with_drafts_and_history(store, db_path):
+    session = store.create_session({"title": "People"}, PEOPLE)
+    grace = store.stakeholders(session.id)[1]
+    item = store.create_item(session.id, "segmentation", SEGMENTATION, "model", "m", grace.id)
+    store.edit_item(item.id, SEGMENTATION | {"rationale": "Edited in the room."}, "Dana")
+    store.approve_item(item.id, "Dana")
+    before = store.load_session(session.id)
+
+    removed = store.remove_stakeholder(grace.id)
+    back = store.restore_stakeholder(removed)
+
+    after = store.load_session(session.id)
+    assert back == grace
+    assert names(store, session.id) == ["Ada Lovelace", "Grace Hopper", "Linus Pauling"]
+    assert after.items == before.items  # approved, edited, the same version
+    assert [r.number for r in store.revisions(item.id)] == [1, 2, 3]
+    kinds = [e.kind for e in store.events(session.id)]
+    assert kinds[-2:] == ["stakeholder_removed", "stakeholder_restored"]
+
+
+def test_a_removed_stakeholder_is_not_restored_over_a_newcomer_of_that_name(store):
+    session = store.create_session({"title": "People"}, PEOPLE)
+    grace = store.stakeholders(session.id)[1]
+    removed = store.remove_stakeholder(grace.id)
+    store.add_stakeholder(session.id, {"name": "grace  hopper"})
+    with pytest.raises(InvalidInputError, match="Grace Hopper"):
+        store.restore_stakeholder(removed)
+    assert names(store, session.id) == ["Ada Lovelace", "Linus Pauling", "grace hopper"]
+
+
 def test_reorder_stakeholders(db_path):
     with SessionStore.open(db_path) as store:
         session = store.create_session({"title": "People"}, PEOPLE)

@@ -4,7 +4,16 @@ Pilot on a real SQLite file; what the store holds is checked after each key."""
 from __future__ import annotations
 
 from support.factory import make_session
-from support.tui_helpers import SAMPLE_OUTCOME, SIZE, make_app, notifications, open_stage, settle
+from support.tui_helpers import (
+    SAMPLE_OUTCOME,
+    SIZE,
+    make_app,
+    notifications,
+    open_stage,
+    screen_text,
+    settle,
+    wait_for,
+)
 from textual.widgets import DataTable
 
 from sessions import SessionStore, Status
@@ -55,3 +64,49 @@ async def test_an_attribute_changed_on_the_register_comes_back(db_path):
         (dana,) = app.service.store.stakeholders(session_id)
         assert dana.influence is None
         assert any("Undone: Dana Reyes's influence" in n for n in notifications(app))
+
+
+async def test_a_removal_is_undone_with_the_persons_draft_and_redone(db_path):
+    session_id = make_session(
+        db_path,
+        people=[{"name": "Dana Reyes", "role": "CFO"}, {"name": "Omar Haddad"}],
+        brief={"title": "Q3", "facilitator": "Lee"},
+        stage="stakeholders",
+    )
+    with SessionStore.open(db_path) as store:
+        dana = store.stakeholders(session_id)[0]
+        body = {
+            "segment": "champion",
+            "rationale": "Backs the plan.",
+            "confidence": "high",
+            "motivations": [],
+            "objections": [],
+            "approach": "",
+            "messages": [],
+        }
+        draft = store.create_item(session_id, "segmentation", body, "person", "Lee", dana.id)
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_stage(pilot, session_id)
+        app.screen.query_one("#stk-table", DataTable).focus()
+        await pilot.press("x")
+        assert await wait_for(pilot, lambda: "Remove Dana Reyes" in screen_text(app))
+        asked = screen_text(app)
+        assert "Ctrl+Z" in asked and "brings them all back" in asked  # not "cannot be undone"
+        await pilot.press("y")  # Remove (Enter would keep her: Keep has the focus)
+        await settle(pilot)
+        assert [p.name for p in app.service.store.stakeholders(session_id)] == ["Omar Haddad"]
+        table = app.screen.query_one("#stk-table", DataTable)
+        assert table.row_count == 1 and "Removed Dana Reyes." in screen_text(app)
+
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert any("Undone: removing Dana Reyes" in n for n in notifications(app))
+        names = [p.name for p in app.service.store.stakeholders(session_id)]
+        assert names == ["Dana Reyes", "Omar Haddad"]  # back in her place
+        assert app.service.items.get(draft.id).body["rationale"] == "Backs the plan."
+        assert table.row_count == 2
+
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert [p.name for p in app.service.store.stakeholders(session_id)] == ["Omar Haddad"]

@@ -26,14 +26,12 @@ class PeopleOps:
 
     # The store's own operations, offered as they are: the service adds nothing to them.
     add: Callable[[str, dict[str, Any]], Stakeholder]
-    remove: Callable[[str], None]
     reorder: Callable[[str, list[str]], None]
 
     def __init__(self, store: SessionStore, journal: UndoJournal | None = None) -> None:
         self._store = store
         self._journal = journal or UndoJournal(store)
         self.add = store.add_stakeholder
-        self.remove = store.remove_stakeholder
         self.reorder = store.reorder_stakeholders
 
     def update(self, stakeholder_id: str, **changes: Any) -> Stakeholder:
@@ -42,6 +40,11 @@ class PeopleOps:
         after = self._store.update_stakeholder(stakeholder_id, **changes)
         self._journal.person_changed(before, changes)
         return after
+
+    def remove(self, stakeholder_id: str) -> None:
+        """Remove a person with their drafts; undoable, rows and history alike."""
+        removed = self._store.remove_stakeholder(stakeholder_id)
+        self._journal.person_removed(removed)
 
     def move(self, stakeholder_id: str, offset: int) -> None:
         """Move a person up or down the register; undoable."""

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sessions import Item, SessionStore, Stakeholder, Status
 from workshop.errors import WorkshopError
+
+if TYPE_CHECKING:
+    from sessions.store_people import RemovedStakeholder
 
 UNDO_NOTE = "undone"
 REDO_NOTE = "redone"
@@ -79,6 +82,16 @@ class UndoJournal:
                 f"moving {person.name}",
                 lambda: self._store.move_stakeholder(person.id, -offset),
                 lambda: self._store.move_stakeholder(person.id, offset),
+            )
+        )
+
+    def person_removed(self, removed: RemovedStakeholder) -> None:
+        person_id = removed.rows["stakeholders"][0]["id"]
+        self._push(
+            Step(
+                f"removing {removed.name}",
+                lambda: self._store.restore_stakeholder(removed),
+                lambda: self._store.remove_stakeholder(person_id),
             )
         )
 

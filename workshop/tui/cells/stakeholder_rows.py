@@ -127,7 +127,9 @@ def removal_question(name: str, kinds: dict[str, int]) -> str:
     total = sum(kinds.values())
     question = f"Remove {name} from the register?\n"
     if not total:
-        return question + "No drafts or items are attached to them. This cannot be undone."
+        return question + "No drafts or items are attached to them. Ctrl+Z brings them back."
     parts = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(kinds.items()))
     noun = "draft/item" if total == 1 else "drafts/items"
-    return question + f"This also deletes their {total} {noun} ({parts}). It cannot be undone."
+    return question + (
+        f"This also removes their {total} {noun} ({parts}); Ctrl+Z brings them all back."
+    )

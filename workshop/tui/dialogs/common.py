@@ -39,7 +39,7 @@ class PromptDialog(ModalScreen[str | None]):
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Ask yes or no about something that cannot be undone; says exactly what."""
+    """Ask yes or no before something is deleted or removed; says exactly what."""
 
     CSS_PATH = "common.tcss"
     BINDINGS = [
