@@ -30,6 +30,8 @@ class StatusBar(Horizontal):
     StatusBar #status-title {
         text-style: bold;
         width: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;  /* a title too long for any room says it goes on */
     }
     StatusBar .saved { color: $success; }
     StatusBar .saving { color: $warning; }
