@@ -20,7 +20,7 @@ def config_path() -> Path:
 
 
 def state_path() -> Path:
-    """The file that remembers the theme between runs."""
+    """The file that remembers the theme and the request preview's "every draft" choice."""
     import platformdirs
 
     return platformdirs.user_config_path(APP_NAME) / "ui-state.json"

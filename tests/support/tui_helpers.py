@@ -194,6 +194,35 @@ async def send_preview(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+def sending_lines(app: App) -> list[str]:
+    """The lines said when a draft goes out without the request preview."""
+    return [n for n in notifications(app) if n.startswith("Sending ")]
+
+
+async def sent_without_preview(pilot: Pilot) -> str:
+    """A draft of a kind already previewed in this session: it goes out with no dialog, and
+    one line says what is sent and where. Returns that line once the draft is done."""
+    from workshop.tui.dialogs.request_preview import RequestPreviewDialog
+    from workshop.tui.stages.drafting_pane import DRAFTING_GROUP
+
+    app = pilot.app
+
+    def drafting_over() -> bool:
+        return all(w.is_finished for w in app.workers if w.group == DRAFTING_GROUP)
+
+    # A dialog would hold the draft forever: stop waiting as soon as one is up.
+    assert await wait_for(
+        pilot, lambda: isinstance(app.screen, RequestPreviewDialog) or drafting_over(), tries=200
+    )
+    assert not isinstance(app.screen, RequestPreviewDialog), "the preview showed again"
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+    said = sending_lines(app)
+    assert said, notifications(app)
+    return said[-1]
+
+
 # The stages' number keys, as a person presses them in the workshop screen.
 STAGE_KEYS = {
     "brief": "1",
@@ -270,9 +299,14 @@ def assignment_cards(app) -> list[AssignmentCard]:
     return list(app.screen.query(AssignmentCard))
 
 
-async def draft_all(app, pilot):
+async def draft_all(app, pilot, preview: bool = True):
+    """d on the board; the first draft of a session answers the preview, a later one
+    (preview=False) goes out without it."""
     await pilot.press("d")
-    await send_preview(pilot)
+    if preview:
+        await send_preview(pilot)
+    else:
+        await sent_without_preview(pilot)
 
 
 def detailed_cards(app) -> list[str]:

@@ -7,7 +7,13 @@ import asyncio
 
 from support.drafting_helpers import use_test_server
 from support.factory import make_session, place
-from support.tui_helpers import make_app, open_stage, screen_text, send_preview
+from support.tui_helpers import (
+    make_app,
+    open_stage,
+    screen_text,
+    send_preview,
+    sent_without_preview,
+)
 
 from sessions import ItemKind, Origin, SessionStore, Status
 from workshop.tui.dialogs.question import QuestionDialog
@@ -75,9 +81,11 @@ async def test_draft_guides_then_edit_a_question_and_approve(
         assert influencer.status is Status.APPROVED and influencer.approved_by
         assert "approved" in row(app, "influencer")
 
-        # `d` now leaves the approved guide alone and redrafts only the others.
+        # `d` now leaves the approved guide alone and redrafts only the others; guides
+        # were previewed in this session already, so they go out at once, said in a line.
         await pilot.press("d")
-        await send_preview(pilot)
+        said = await sent_without_preview(pilot)
+        assert said.startswith("Sending 4 requests to test-model at 127.0.0.1")
         assert len(llm_server.chat_requests) == 5 + 4
 
 
@@ -214,7 +222,7 @@ async def test_a_server_fault_shows_on_each_segment_and_d_retries(
         await pilot.pause()
         llm_server.clear_faults()
         await pilot.press("d")
-        await send_preview(pilot)
+        await sent_without_preview(pilot)  # previewed and sent once already
         assert len(guides(db_path, session_id)) == 5
         assert "server error" not in row(app, "influencer")
 

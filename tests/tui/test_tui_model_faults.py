@@ -24,7 +24,7 @@ from support.tui_helpers import (
     draft_all,
     notifications,
     open_stage,
-    send_preview,
+    sent_without_preview,
     start_drafting_until,
 )
 
@@ -57,12 +57,14 @@ def app_with_people(db_path, count: int) -> tuple[WorkshopApp, str]:
 
 
 async def retry_card(app, pilot, card: AssignmentCard) -> None:
-    """What the card's hint says: focus it, g, an empty line of guidance, send."""
+    """What the card's hint says: focus it, g, an empty line of guidance. The room's first
+    draft showed its request already, so the retry goes out at once and says so."""
     card.focus()
     await pilot.press("g")
     await pilot.pause()
     await pilot.press("enter")
-    await send_preview(pilot)
+    said = await sent_without_preview(pilot)
+    assert said.startswith("Sending 1 request to test-model at 127.0.0.1")
 
 
 def every_card_drafted(app) -> bool:
@@ -131,7 +133,7 @@ async def test_a_refused_connection_fails_every_card_then_retry_works_when_it_is
         assert "Drafted 0, failed 3." in notifications(app)
 
         with LLMServer(port=port, api_key=server.api_key) as back:
-            await draft_all(app, pilot)  # d drafts everyone not settled yet
+            await draft_all(app, pilot, preview=False)  # d drafts everyone not settled yet
             assert every_card_drafted(app)
             # One request places the room, then one request a person for the details.
             texts = [r.messages_text for r in back.chat_requests]

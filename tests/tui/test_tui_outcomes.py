@@ -7,7 +7,13 @@ import asyncio
 
 from support.drafting_helpers import use_test_server
 from support.factory import make_session
-from support.tui_helpers import make_app, open_stage, screen_text, send_preview
+from support.tui_helpers import (
+    make_app,
+    open_stage,
+    screen_text,
+    send_preview,
+    sent_without_preview,
+)
 
 from sessions import ItemKind, Origin, SessionStore, Status
 from workshop.tui.dialogs.common import ConfirmDialog
@@ -204,7 +210,8 @@ async def test_a_server_fault_is_shown_and_the_pane_stays_usable(
 
         llm_server.clear_faults()
         await pilot.press("o")
-        await send_preview(pilot)
+        said = await sent_without_preview(pilot)  # previewed and sent once already
+        assert said.startswith("Sending 1 request to test-model at 127.0.0.1")
         assert len(outcomes(db_path, session_id)) == 2
         assert "Drafting failed" not in str(app.screen.query_one("#out-progress").render())
 

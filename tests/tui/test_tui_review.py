@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -152,3 +153,82 @@ async def test_history_of_an_approved_item_says_who_approved_and_when(db_path):
         head = str(panel.query_one("#history-diff-head", Static).render())
         assert "Same text as revision 1" in head and "draft → approved" in head
         assert "approved by Priya Raman" in str(panel.query_one("#history-title").render())
+
+
+ID = re.compile(r"\b(?:itm|ses)_[0-9a-z]+")
+
+
+def make_linked_session(db_path: Path) -> tuple[str, str]:
+    """A workshop whose review would name ids: an approved outcome (its text hash), a
+    plan entry serving it (by the outcome's id), a model's draft (signed "model:…"); and a
+    follow-up carried from it (each carried item's note names the earlier workshop)."""
+    with SessionStore.open(db_path) as store:
+        session = store.create_session({"title": "Q2 EU growth", "facilitator": "Priya Raman"})
+        person = store.add_stakeholders(session.id, [{"name": "Marta Kowalski"}])[0]
+        outcome = store.create_item(session.id, "outcome", OUTCOME, "person", "Priya Raman")
+        store.approve_item(outcome.id, "Priya Raman")
+        entry = {"title": "EU partner webinar", "channel": "webinar", "outcome_id": outcome.id}
+        store.create_item(session.id, "plan_entry", entry, "person", "Priya Raman")
+        placed = store.create_item(
+            session.id,
+            "segmentation",
+            {
+                "segment": "decision_maker",
+                "rationale": "Signs off the budget.",
+                "motivations": [],
+                "objections": [],
+                "approach": "Numbers first.",
+                "messages": [],
+                "confidence": "high",
+            },
+            "model",
+            "model:test-model",
+            stakeholder_id=person.id,
+        )
+        store.approve_item(placed.id, "Priya Raman")
+        follow_up = store.follow_up(session.id, "Q3 EU growth", "Priya Raman")
+    return session.id, follow_up.id
+
+
+async def every_history_on_screen(pilot) -> list[str]:
+    """The review as a person pages through it: every row, and every revision of each."""
+    app = pilot.app
+    await pilot.press("x")  # the rejected ones too
+    await pilot.pause()
+    table = app.screen.query_one("#review-items", DataTable)
+    panel = app.screen.query_one(HistoryPanel)
+    seen = []
+    for row in range(table.row_count):
+        table.focus()
+        table.move_cursor(row=row)
+        await pilot.pause()
+        for revision in range(panel.table.row_count):
+            panel.table.move_cursor(row=revision)
+            await pilot.pause()
+            seen.append(screen_text(app))
+    return seen
+
+
+async def test_the_review_names_things_instead_of_showing_ids_or_hashes(db_path):
+    parent, follow_up = make_linked_session(db_path)
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_stage(pilot, parent, "review")
+        screens = await every_history_on_screen(pilot)
+        assert len(screens) >= 5
+        shown = "\n".join(screens)
+        assert "outcome: More qualified inbound leads" in shown  # what the entry serves
+        assert "segment: Decision maker" in shown
+        assert "test-model (a model)" in shown  # who drafted it, by the model's name
+        assert "approved by Priya Raman" in shown  # who approved it, and when
+        for screen in screens:
+            assert not ID.search(screen), ID.search(screen)
+            assert "hash" not in screen.lower()
+
+        await pilot.press("escape")
+        await open_stage(pilot, follow_up, "review")
+        screens = await every_history_on_screen(pilot)
+        assert "carried forward from “Q2 EU growth”" in "\n".join(screens)
+        for screen in screens:
+            assert not ID.search(screen), ID.search(screen)
+            assert "hash" not in screen.lower()

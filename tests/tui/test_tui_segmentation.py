@@ -9,7 +9,7 @@ from support.tui_helpers import (
     draft_all,
     notifications,
     open_stage,
-    send_preview,
+    sent_without_preview,
     start_drafting_until,
 )
 
@@ -80,7 +80,9 @@ async def test_regenerate_with_guidance_keeps_the_persons_edit(
         await pilot.press("g")
         await pilot.pause()
         await pilot.press(*"more sceptical", "enter")
-        await send_preview(pilot)
+        # Segmentation was previewed in this session already: straight out, said in a line.
+        said = await sent_without_preview(pilot)
+        assert said.startswith("Sending 1 request to test-model at 127.0.0.1")
     with SessionStore.open(db_path) as check:
         items = check.load_session(session_id).items_of(ItemKind.SEGMENTATION)
         assert len(items) == 2
@@ -115,7 +117,7 @@ async def test_a_failed_draft_shows_on_its_card_and_retry_works(
         assert len(llm_server.chat_requests) == 1
 
         # Retry: `d` drafts everyone not yet settled; the server has recovered.
-        await draft_all(app, pilot)
+        await draft_all(app, pilot, preview=False)
         cards = assignment_cards(app)
         assert all(c.item and has_engagement_details(c.item.body) for c in cards)
         assert not any(c.state.error for c in cards)

@@ -19,6 +19,7 @@ from support.tui_helpers import (
     saved_record,
     screen_text,
     send_preview,
+    sent_without_preview,
     settle,
     wait_for,
 )
@@ -498,7 +499,9 @@ async def test_a_whole_workshop_by_keyboard_with_a_model(
         assert isinstance(app.screen, PromptDialog)
         await press_text(pilot, "She is more sceptical than that")
         await pilot.press("enter")
-        await send_preview(pilot)
+        # Segmentation's request was shown before the first draft: this one goes at once.
+        said = await sent_without_preview(pilot)
+        assert said.startswith("Sending 1 request to test-model")
         assert await wait_for(pilot, lambda: board_settled(app, 4))
         with SessionStore.open(db_path) as store:
             revisions = store.revisions(redraft_id)
@@ -528,7 +531,7 @@ async def test_a_whole_workshop_by_keyboard_with_a_model(
         await settle(pilot)
         assert active_tab(app) == "tab-discussions"
         await pilot.press("d")
-        await send_preview(pilot)
+        await send_preview(pilot)  # another kind of draft: its request is shown first
         guides = items(db_path, session_id, ItemKind.DISCUSSION_GUIDE)
         assert len(guides) == 5 and all(g.origin is Origin.MODEL for g in guides)
 

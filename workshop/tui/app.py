@@ -17,6 +17,7 @@ from textual.screen import Screen
 from sessions.text import clean_text
 from workshop.paths import config_path
 from workshop.tui.key_guide import key_entries
+from workshop.tui.preview_memory import PreviewMemory
 from workshop.tui.screens.home import HomeScreen
 from workshop.tui.ui_state import THEMES, load_keymap, load_state, save_state
 
@@ -60,6 +61,7 @@ class WorkshopApp(App[None]):
         self._keymap_read: dict[str, str] = {}
         # Tests pass remember=False so they neither read nor write the user's preferences.
         self.remember = remember
+        self.preview_memory = PreviewMemory(persist=self._remember_preview_every_time)
 
     def get_default_screen(self) -> Screen:
         """Home is the base of the screen stack, composed with the app itself: pushed from
@@ -79,6 +81,9 @@ class WorkshopApp(App[None]):
             state = load_state()
             if state.get("theme") in THEMES:
                 self.theme = state["theme"]
+            self.preview_memory = PreviewMemory(
+                state.get("preview_every_time") is True, self._remember_preview_every_time
+            )
         if self._keymap_read:
             self.call_after_refresh(
                 lambda: self.run_worker(self._check_keymap(), exit_on_error=False)
@@ -177,6 +182,10 @@ class WorkshopApp(App[None]):
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
         if self.remember:
             save_state(theme=self.theme)
+
+    def _remember_preview_every_time(self, every_time: bool) -> None:
+        if self.remember:
+            save_state(preview_every_time=every_time)
 
     def action_help(self) -> None:
         from workshop.tui.screens.help import HelpScreen

@@ -1,4 +1,5 @@
-"""What the app remembers between runs (the theme) and the user's key remapping."""
+"""What the app remembers between runs (the theme, whether the request preview shows
+before every draft) and the user's key remapping."""
 
 from __future__ import annotations
 

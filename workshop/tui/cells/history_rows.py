@@ -7,8 +7,9 @@ from datetime import datetime
 
 from rich.text import Text
 
-from sessions import Item, ItemKind, Revision, SessionRecord, Status
+from sessions import Item, ItemKind, Origin, Revision, SessionRecord, Status
 from workshop.rules.item_diff import DiffLine
+from workshop.tui.cells.readable import Readable
 
 # The kinds in the order of the stages that make them, with the label the review shows.
 KINDS: list[tuple[ItemKind, str]] = [
@@ -21,6 +22,11 @@ KINDS: list[tuple[ItemKind, str]] = [
     (ItemKind.IMPACT_UPDATE, "Updates"),
 ]
 KIND_LABEL = dict(KINDS)
+ORIGIN_WORDS = {
+    Origin.MODEL: "drafted by a model",
+    Origin.PERSON: "written by a person",
+    Origin.EDITED: "a model's draft edited by a person",
+}
 COUNT_ROWS = [(Status.APPROVED, "Approved"), (Status.DRAFT, "Open (draft)"),
               (Status.REJECTED, "Rejected")]  # fmt: skip
 ITEM_COLUMNS = [("Stage", 14), ("Item", 34), ("Status", 12), ("Origin", 7),
@@ -108,33 +114,42 @@ def item_cells(item: Item, label: str, first_of_kind: bool) -> list[Text]:
     return cells
 
 
-def revision_cells(revision: Revision) -> list[Text]:
+def kind_words(kind: ItemKind) -> str:
+    """The kind as the heading names it: the stage's label without its number."""
+    label = KIND_LABEL.get(kind, kind.value.replace("_", " "))
+    number, _, words = label.partition(" ")
+    return words if number.isdigit() else label
+
+
+def revision_cells(revision: Revision, readable: Readable) -> list[Text]:
     return [
         Text(str(revision.number)),
         Text(local_time(revision.created_at, "%d %b %H:%M")),
-        Text(clip(revision.author, dict(REVISION_COLUMNS)["Author"])),
+        Text(clip(readable.author(revision.author, short=True), dict(REVISION_COLUMNS)["Author"])),
         status_cell(revision.status),
         Text(revision.origin.value),
     ]
 
 
 def item_heading(item: Item, label: str) -> Text:
-    text = Text(f"{KIND_LABEL.get(item.kind, item.kind.value)[2:]}: ", style="bold")
+    """Which item, where it stands, and who approved it when. The approval's text hash is
+    left to the export's provenance appendix: on the room's screen it is noise."""
+    text = Text(f"{kind_words(item.kind)}: ", style="bold")
     text.append(clip(label, 100), style="bold")
     text.append("\n")
     text.append_text(status_cell(item.status, item.stale))
-    text.append(f" · {item.origin.value} · version {item.version}")
+    text.append(f" · {ORIGIN_WORDS[item.origin]} · version {item.version}")
     if item.status is Status.APPROVED and item.approved_by:
         text.append(f" · approved by {item.approved_by}, {local_time(item.approved_at)}")
-        if item.approved_hash:
-            text.append(f" · text hash {item.approved_hash[:12]}", style="dim")
     return text
 
 
-def revision_heading(revision: Revision, previous: Revision | None, changed: list[str]) -> Text:
+def revision_heading(
+    revision: Revision, previous: Revision | None, changed: list[str], readable: Readable
+) -> Text:
     text = Text(f"Revision {revision.number}", style="bold")
     text.append(f" · {local_time(revision.created_at, '%Y-%m-%d %H:%M:%S')} · ")
-    text.append(revision.author)
+    text.append(readable.author(revision.author))
     text.append(" · ")
     text.append_text(status_cell(revision.status))
     text.append(f" · {revision.origin.value}")
@@ -142,7 +157,7 @@ def revision_heading(revision: Revision, previous: Revision | None, changed: lis
         text.append(" (model call recorded)", style="dim")
     if revision.note:
         text.append("\nNote: ", style="bold")
-        text.append(revision.note)
+        text.append(readable.note(revision.note))
     text.append("\n")
     if previous is None:
         text.append("The first version:", style="italic")

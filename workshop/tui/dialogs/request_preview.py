@@ -1,6 +1,10 @@
-"""Before anything goes to a model: exactly what will be sent, and the option of labels."""
+"""Before anything goes to a model: exactly what will be sent, the option of labels, and
+whether to show this before every draft or only the first of each kind in a session."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
 
 from textual import on
 from textual.app import ComposeResult
@@ -9,7 +13,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Static
 
-PreviewChoice = tuple[bool, bool]  # (send, pseudonymise)
+
+class PreviewChoice(NamedTuple):
+    send: bool
+    pseudonymise: bool
+    every_time: bool  # show the preview before every draft, not once per session and kind
 
 
 class RequestPreviewDialog(ModalScreen[PreviewChoice]):
@@ -18,15 +26,25 @@ class RequestPreviewDialog(ModalScreen[PreviewChoice]):
         Binding("escape", "cancel", "Cancel", id="preview.cancel"),
         Binding("enter", "send", "Send", id="preview.send", priority=True),
         Binding("p", "toggle_labels", "Names ↔ labels", id="preview.labels"),
+        Binding("b", "toggle_every_time", "Before every draft", id="preview.every_time"),
     ]
 
-    def __init__(self, request: dict, count: int, where: str, pseudonymise: bool, rebuild) -> None:
+    def __init__(
+        self,
+        request: dict,
+        count: int,
+        where: str,
+        pseudonymise: bool,
+        rebuild: Callable[[bool], dict],
+        every_time: bool = False,
+    ) -> None:
         super().__init__()
         self.request = request
         self.count = count
         self.where = where
         self.pseudonymise = pseudonymise
         self.rebuild = rebuild  # (pseudonymise) -> the first request again
+        self.every_time = every_time
 
     def compose(self) -> ComposeResult:
         with Vertical(id="preview"):
@@ -34,6 +52,12 @@ class RequestPreviewDialog(ModalScreen[PreviewChoice]):
             with VerticalScroll(id="preview-body"):
                 yield Static("", id="preview-text", markup=False)
             yield Checkbox("Replace people's names with labels (p)", self.pseudonymise, id="labels")
+            yield Checkbox(
+                "Show this before every draft (b); "
+                "otherwise only the first time for each kind of draft",
+                self.every_time,
+                id="every-time",
+            )
             with Horizontal(id="preview-buttons"):
                 yield Button("Send (Enter)", variant="primary", id="send")
                 yield Button("Cancel (Esc)", id="cancel")
@@ -66,10 +90,16 @@ class RequestPreviewDialog(ModalScreen[PreviewChoice]):
     def action_toggle_labels(self) -> None:
         self.query_one("#labels", Checkbox).toggle()
 
+    def action_toggle_every_time(self) -> None:
+        self.query_one("#every-time", Checkbox).toggle()
+
+    def _choice(self, send: bool) -> PreviewChoice:
+        return PreviewChoice(send, self.pseudonymise, self.query_one("#every-time", Checkbox).value)
+
     @on(Button.Pressed, "#send")
     def action_send(self) -> None:
-        self.dismiss((True, self.pseudonymise))
+        self.dismiss(self._choice(True))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss((False, self.pseudonymise))
+        self.dismiss(self._choice(False))

@@ -23,7 +23,13 @@ from workshop.rules.answers import answers_by_person, guides_by_segment
 from workshop.tui.dialogs.common import ConfirmDialog
 from workshop.tui.dialogs.question import QuestionDialog
 from workshop.tui.stages.base import Saved, SessionChanged
-from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane, DraftProgress, model_binding
+from workshop.tui.stages.drafting_pane import (
+    DraftDone,
+    DraftingPane,
+    DraftProgress,
+    model_binding,
+    preview_binding,
+)
 from workshop.tui.widgets.question_guide import GuideView, SegmentView
 from workshop.tui.widgets.question_widgets import GuideState, SegmentItem
 
@@ -36,6 +42,7 @@ class DiscussionsPane(DraftingPane):
         *model_binding("d", "draft_all", "Draft guides", "discussions.draft_all"),
         *model_binding("g", "draft_one", "Draft this segment", "discussions.draft_one"),
         Binding("escape", "cancel_draft", "Cancel draft", id="discussions.cancel"),
+        preview_binding("discussions"),
         Binding("n", "add_question", "Add question", id="discussions.add"),
         Binding("e", "edit_question", "Edit question", id="discussions.edit"),
         Binding("x", "remove_question", "Remove question", id="discussions.remove"),
@@ -241,7 +248,8 @@ class DiscussionsPane(DraftingPane):
         self.notice = ""
         for segment in segments:
             self._chosen.pop(segment, None)  # the new draft is the one to look at
-        self.states = {s.value: GuideState(drafting="waiting for the preview") for s in segments}
+        waiting = self.waiting(ItemKind.DISCUSSION_GUIDE)
+        self.states = {s.value: GuideState(drafting=waiting) for s in segments}
         self.start_drafting(
             ItemKind.DISCUSSION_GUIDE,
             lambda drafter: drafter.question_jobs(self.session_id, segments=segments),

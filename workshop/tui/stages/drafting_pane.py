@@ -1,5 +1,9 @@
 """Drafting from a pane: preview, then stream in a worker that Esc cancels.
 
+The preview shows before the first draft of each kind in a session, before every draft
+when the facilitator chose that, and when asked for with the preview key; otherwise one
+line says what is being sent (see preview_memory).
+
 Drafts are stored by the service as each one finishes, so cancelling keeps what was done.
 The slow parts of starting (tiktoken's encoding, the prompt library) load in a thread.
 """
@@ -20,6 +24,7 @@ from workshop.drafting.engine import DraftJob, Progress, ProgressCallback
 from workshop.drafting.waiting import WaitWatch
 from workshop.errors import WorkshopError
 from workshop.tui.dialogs.request_preview import RequestPreviewDialog
+from workshop.tui.preview_memory import PreviewMemory
 from workshop.tui.stages.base import StagePane
 
 DRAFTING_GROUP = "drafting"
@@ -68,11 +73,66 @@ def model_binding(key: str, action: str, description: str, binding_id: str) -> l
     ]
 
 
+PREVIEW_KEY = "i"  # free on every drafting stage; p already says who speaks in Discussions
+
+
+def preview_binding(stage: str) -> Binding:
+    """The key that shows the next draft's request before it is sent. Out of the footer,
+    which the room reads: the line said on each unpreviewed send names it, as does `?`."""
+    return Binding(
+        PREVIEW_KEY, "preview_next", "Preview next request", show=False, id=f"{stage}.preview"
+    )
+
+
+def sending_line(count: int, where: str, labels: bool, key: str) -> str:
+    """Said when a draft goes out without the preview: what goes where, and how to look."""
+    many = f"{count} requests" if count != 1 else "1 request"
+    hidden = ", people's names replaced with labels" if labels else ""
+    look = f"Press {key} before a draft to see its request first."
+    return f"Sending {many} to {where}{hidden}. {look}"
+
+
 class DraftingPane(StagePane):
     """A stage pane that can draft with the model."""
 
-    pseudonymise = False  # remembered for the session's next round
     MODEL_ACTIONS: ClassVar[frozenset[str]] = frozenset()  # the actions that need a model
+
+    @property
+    def preview_memory(self) -> PreviewMemory:
+        """The app's: what was previewed outlives this screen (the session opened again)."""
+        memory = getattr(self.app, "preview_memory", None)
+        if memory is None:  # an app other than the workshop's: remembered on it, this run
+            memory = PreviewMemory()
+            self.app.preview_memory = memory  # type: ignore[attr-defined]
+        return memory
+
+    @property
+    def pseudonymise(self) -> bool:
+        """Names replaced by labels, as last chosen in this session's preview."""
+        return self.preview_memory.labels(self.session_id)
+
+    def previews(self, kind: ItemKind) -> bool:
+        """The next draft of this kind waits for the preview (the words a pane shows while
+        it waits depend on it)."""
+        return self.preview_memory.should_show(self.session_id, kind)
+
+    def waiting(self, kind: ItemKind) -> str:
+        """What a draft says before its first answer: the preview, or its place in line."""
+        return "waiting for the preview" if self.previews(kind) else "queued"
+
+    def _preview_key(self) -> str:
+        """The preview key as the user's keymap has it, where the pane's keys are live."""
+        for active in self.screen.active_bindings.values():
+            if active.node is self and active.binding.action == "preview_next":
+                return self.app.get_key_display(active.binding)
+        return PREVIEW_KEY
+
+    def action_preview_next(self) -> None:
+        self.preview_memory.ask(self.session_id)
+        self.notify(
+            "The next draft shows exactly what it sends, and waits for Send.",
+            title="Request preview",
+        )
 
     @property
     def has_model(self) -> bool:
@@ -143,21 +203,30 @@ class DraftingPane(StagePane):
                 return drafter.preview(make_jobs(drafter)[0])
 
             settings = drafter.settings
-            send, labels = await self.app.push_screen_wait(
-                RequestPreviewDialog(
-                    first_request(self.pseudonymise),
-                    len(jobs),
-                    f"{settings.model} at {settings.endpoint_host}",
-                    self.pseudonymise,
-                    first_request,
+            where = f"{settings.model} at {settings.endpoint_host}"
+            memory = self.preview_memory
+            if memory.should_show(self.session_id, kind):
+                choice = await self.app.push_screen_wait(
+                    RequestPreviewDialog(
+                        first_request(self.pseudonymise),
+                        len(jobs),
+                        where,
+                        self.pseudonymise,
+                        first_request,
+                        every_time=memory.every_time,
+                    )
                 )
-            )
-            if not send:
-                self.post_message(DraftDone(kind, None, cancelled=True))
-                return
-            self.pseudonymise = labels
-            drafter.pseudonymise = labels
-            jobs = make_jobs(drafter)
+                # Chosen in the dialog, so kept even when the draft itself is cancelled.
+                memory.set_every_time(choice.every_time)
+                if not choice.send:
+                    self.post_message(DraftDone(kind, None, cancelled=True))
+                    return
+                memory.sent(self.session_id, kind, choice.pseudonymise)
+                drafter.pseudonymise = choice.pseudonymise
+                jobs = make_jobs(drafter)
+            else:
+                said = sending_line(len(jobs), where, self.pseudonymise, self._preview_key())
+                self.notify(said, markup=False)
 
             watch = WaitWatch(settings)
 

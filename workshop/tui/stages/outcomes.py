@@ -21,7 +21,13 @@ from workshop.errors import WorkshopError
 from workshop.tui.dialogs.common import ConfirmDialog
 from workshop.tui.dialogs.outcome import OutcomeDialog
 from workshop.tui.stages.base import Saved, SessionChanged
-from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane, DraftProgress, model_binding
+from workshop.tui.stages.drafting_pane import (
+    DraftDone,
+    DraftingPane,
+    DraftProgress,
+    model_binding,
+    preview_binding,
+)
 from workshop.tui.widgets.outcome_card import OutcomeCard
 from workshop.tui.widgets.question_widgets import GuideState
 
@@ -31,6 +37,7 @@ class OutcomesPane(DraftingPane):
     BINDINGS = [
         *model_binding("o", "draft", "Draft outcomes", "outcomes.draft"),
         Binding("escape", "cancel_draft", "Cancel draft", id="outcomes.cancel"),
+        preview_binding("outcomes"),
         Binding("n", "new", "New outcome", id="outcomes.new"),
         Binding("e", "edit", "Edit", id="outcomes.edit"),
         Binding("enter", "edit", "Edit", show=False, id="outcomes.edit_enter"),
@@ -150,7 +157,7 @@ class OutcomesPane(DraftingPane):
             self.notify("A draft is already running; Esc cancels it.", severity="warning")
             return
         self.notice = ""
-        self.state = GuideState(drafting="waiting for the preview")
+        self.state = GuideState(drafting=self.waiting(ItemKind.OUTCOME))
         self.start_drafting(ItemKind.OUTCOME, lambda drafter: drafter.outcome_jobs(self.session_id))
         self.call_after_refresh(self.refresh_bindings)  # Esc now cancels
         self._show_progress()

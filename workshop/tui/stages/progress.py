@@ -42,7 +42,12 @@ from workshop.tui.dialogs.progress import (
     UpdateDialog,
 )
 from workshop.tui.stages.base import Saved, SessionChanged
-from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane, model_binding
+from workshop.tui.stages.drafting_pane import (
+    DraftDone,
+    DraftingPane,
+    model_binding,
+    preview_binding,
+)
 from workshop.tui.stages.file_prompt import ask_to_write
 from workshop.tui.widgets.keyed_table import fill, keyed_table, move_to, row_key
 
@@ -66,6 +71,7 @@ class ProgressPane(DraftingPane):
         Binding("o", "write_file", "To file", id="progress.file"),
         Binding("l", "seat", "Seat change", id="progress.seat"),
         Binding("escape", "cancel_draft", "Cancel draft", id="progress.cancel"),
+        preview_binding("progress"),
     ]
 
     # The day the pane measures "due", "late" and "time gone" against; a screenshot test

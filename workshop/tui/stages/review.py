@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowDoesNotExist
 
-from sessions import Item, SessionRecord, Status
+from sessions import Item, NotFoundError, SessionRecord, Status
 from workshop.tui.cells.history_rows import (
     COUNT_ROWS,
     ITEM_COLUMNS,
@@ -22,6 +22,7 @@ from workshop.tui.cells.history_rows import (
     item_label,
     sorted_items,
 )
+from workshop.tui.cells.readable import Readable
 from workshop.tui.stages.base import StagePane
 from workshop.tui.widgets.history_panel import HistoryPanel
 
@@ -38,6 +39,7 @@ class ReviewPane(StagePane):
         self.show_rejected = False
         self.items: dict[str, Item] = {}
         self.labels: dict[str, str] = {}
+        self.readable = Readable()
 
     def compose(self) -> ComposeResult:
         counts_table: DataTable = DataTable(id="review-counts", cursor_type="none")
@@ -80,6 +82,12 @@ class ReviewPane(StagePane):
         keep = self._row_key()
         table.clear()
         self.items, self.labels = {}, {}
+        self.readable = Readable(
+            # Every item, shown or not: a plan entry may serve an outcome that is hidden.
+            {i.id: item_label(i, names, segments) for i in record.items},
+            self._ancestor_titles(record),
+            segments,
+        )
         previous_kind = None
         for item in sorted_items(record, self.show_rejected):
             label = item_label(item, names, segments)
@@ -93,6 +101,16 @@ class ReviewPane(StagePane):
         focused = self.app.focused
         if focused is None or self not in focused.ancestors_with_self:
             table.focus()
+
+    def _ancestor_titles(self, record: SessionRecord) -> dict[str, str]:
+        """The earlier workshop a follow-up carried its items from, by its title."""
+        parent_id = record.session.parent_id
+        if not parent_id:
+            return {}
+        try:
+            return {parent_id: self.service.sessions.get(parent_id).title}
+        except NotFoundError:
+            return {}  # deleted since: the note says "an earlier workshop"
 
     def _show_counts(self, record: SessionRecord) -> None:
         tally = counts(record)
@@ -128,7 +146,9 @@ class ReviewPane(StagePane):
             message = "Nothing drafted or written yet." if not self.items else ""
             self.history.show(None, message, [])
             return
-        self.history.show(item, self.labels[item.id], self.service.items.revisions(item.id))
+        self.history.show(
+            item, self.labels[item.id], self.service.items.revisions(item.id), self.readable
+        )
 
     @on(DataTable.RowHighlighted, "#review-items")
     def highlighted(self, event: DataTable.RowHighlighted) -> None:

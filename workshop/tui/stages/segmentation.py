@@ -14,7 +14,13 @@ from workshop.errors import WorkshopError
 from workshop.tui.dialogs.common import PromptDialog
 from workshop.tui.dialogs.segmentation import AssignmentDialog, MoveDialog
 from workshop.tui.stages.base import Saved, SessionChanged
-from workshop.tui.stages.drafting_pane import DraftDone, DraftingPane, DraftProgress, model_binding
+from workshop.tui.stages.drafting_pane import (
+    DraftDone,
+    DraftingPane,
+    DraftProgress,
+    model_binding,
+    preview_binding,
+)
 from workshop.tui.widgets.assignment_card import AssignmentCard, CardState
 from workshop.tui.widgets.influence_map import InfluenceMap
 
@@ -36,6 +42,7 @@ class SegmentationPane(DraftingPane):
     BINDINGS = [
         *model_binding("d", "draft_all", "Draft all", "segmentation.draft_all"),
         Binding("escape", "cancel_draft", "Cancel draft", id="segmentation.cancel"),
+        preview_binding("segmentation"),
         Binding("a", "approve", "Approve", id="segmentation.approve"),
         Binding("e", "edit", "Edit", id="segmentation.edit"),
         Binding("r", "reject", "Reject", id="segmentation.reject"),
@@ -252,7 +259,7 @@ class SegmentationPane(DraftingPane):
         self._start(ids, lambda drafter: drafter.segmentation_jobs(self.session_id, ids, guidance))
 
     def _start(self, ids: list[str], make_jobs, runner=None) -> None:
-        self.states = {i: CardState(drafting="waiting for preview") for i in ids}
+        self.states = {i: CardState(drafting=self.waiting(ItemKind.SEGMENTATION)) for i in ids}
         worker = self.start_drafting(ItemKind.SEGMENTATION, make_jobs, runner)
         if worker is None:
             self.states = {}

@@ -19,6 +19,7 @@ from workshop.tui.cells.history_rows import (
     revision_cells,
 )
 from workshop.tui.cells.history_rows import revision_heading as heading_of
+from workshop.tui.cells.readable import Readable
 
 DIFF_CONTEXT = 2  # unchanged lines kept around each change
 
@@ -35,6 +36,7 @@ class HistoryPanel(Vertical):
         super().__init__(**kwargs)
         self.item: Item | None = None
         self.revisions: list[Revision] = []
+        self.readable = Readable()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="history-title")
@@ -51,11 +53,19 @@ class HistoryPanel(Vertical):
     def table(self) -> DataTable:
         return self.query_one("#history-revisions", DataTable)
 
-    def show(self, item: Item | None, label: str, revisions: list[Revision]) -> None:
-        """Show an item's history with its last revision compared with the one before."""
+    def show(
+        self,
+        item: Item | None,
+        label: str,
+        revisions: list[Revision],
+        readable: Readable | None = None,
+    ) -> None:
+        """Show an item's history with its last revision compared with the one before;
+        `readable` names what the bodies and notes refer to by id."""
         same_item = self.item is not None and item is not None and self.item.id == item.id
         keep = self.selected_number() if same_item else None
         self.item, self.revisions = item, revisions
+        self.readable = readable or Readable()
         title = self.query_one("#history-title", Static)
         self.table.clear()
         if item is None:
@@ -64,7 +74,7 @@ class HistoryPanel(Vertical):
             return
         title.update(item_heading(item, label))
         for revision in revisions:
-            self.table.add_row(*revision_cells(revision), key=str(revision.number))
+            self.table.add_row(*revision_cells(revision, self.readable), key=str(revision.number))
         if revisions:
             self.select(keep if keep is not None else revisions[-1].number)
         self._show_diff(self.selected_number())
@@ -102,13 +112,15 @@ class HistoryPanel(Vertical):
             diff.update("")
             return
         previous = by_number.get(revision.number - 1)
-        old = previous.body if previous else None
-        order = field_order(self.item.kind) if self.item else ()
-        changed = changed_fields(old, revision.body, order)
-        head.update(heading_of(revision, previous, changed))
+        readable = self.readable
+        old = readable.body(previous.body) if previous else None
+        new = readable.body(revision.body)
+        order = readable.order(field_order(self.item.kind)) if self.item else ()
+        changed = changed_fields(old, new, order)
+        head.update(heading_of(revision, previous, changed, readable))
         # The first version in full; later ones as the changes with a little context.
         context = None if previous is None else DIFF_CONTEXT
-        lines = diff_bodies(old, revision.body, context, order)
+        lines = diff_bodies(old, new, context, order)
         if not has_changes(lines):  # only the status changed: show the text it applies to
-            lines = diff_bodies(old, revision.body, None, order)
+            lines = diff_bodies(old, new, None, order)
         diff.update(diff_text(lines))
