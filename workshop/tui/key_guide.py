@@ -34,9 +34,10 @@ class KeyEntry:
 def key_entries(screen: Screen) -> list[KeyEntry]:
     """The keys that act on this screen now, the most specific first."""
     here = [node for node in screen.walk_children() if _shown(node, screen)]
+    stage = getattr(screen, "stage_label", None)  # the workshop screen's shown stage
     sections = [
-        (getattr(screen, "stage_label", None) or "This screen", here),
-        ("This session" if here and hasattr(screen, "stage_label") else "This screen", [screen]),
+        (stage or "This screen", here),
+        ("This session" if stage else "This screen", [screen]),
         ("Everywhere", [screen.app]),
     ]
     entries: dict[tuple[str, str], KeyEntry] = {}
@@ -45,9 +46,9 @@ def key_entries(screen: Screen) -> list[KeyEntry]:
             for binding in _bindings_of(node):
                 if not _offered(node, binding):
                     continue
-                description = binding.description or binding.action
                 entry = entries.setdefault(
-                    (section, description), KeyEntry(section, description, node, binding)
+                    (section, binding.description),
+                    KeyEntry(section, binding.description, node, binding),
                 )
                 shown = screen.app.get_key_display(binding)
                 if shown not in entry.keys:

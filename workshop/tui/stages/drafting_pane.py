@@ -100,11 +100,7 @@ class DraftingPane(StagePane):
     @property
     def preview_memory(self) -> PreviewMemory:
         """The app's: what was previewed outlives this screen (the session opened again)."""
-        memory = getattr(self.app, "preview_memory", None)
-        if memory is None:  # an app other than the workshop's: remembered on it, this run
-            memory = PreviewMemory()
-            self.app.preview_memory = memory  # type: ignore[attr-defined]
-        return memory
+        return self.app.preview_memory  # type: ignore[attr-defined]
 
     @property
     def pseudonymise(self) -> bool:
