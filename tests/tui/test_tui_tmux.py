@@ -79,17 +79,10 @@ def test_open_starts_at_the_session_and_shows_another_windows_change(tmp_path: P
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed; this test drives the app in a real terminal")
     db_path = tmp_path / "tmux.db"
-    with SessionStore.open(db_path) as store:
-        session_id = store.create_session({"title": TITLE}, [{"name": "Priya Shah"}]).id
+    session_id = _session_with_priya(db_path)
     terminal = Terminal(terminal_env(tmp_path))
     try:
-        terminal.start(
-            f"{shlex.quote(str(WORKSHOP))} --db {shlex.quote(str(db_path))} open {session_id[:8]}",
-            tmp_path / "exit-status",
-        )
-        terminal.wait_for(TITLE, "Brief", absent=(SEARCH_HINT,))
-        terminal.keys("2")  # the stakeholders stage
-        terminal.wait_for("Priya Shah")
+        _open_at_the_register(terminal, db_path, session_id[:8], tmp_path)
         with SessionStore.open(db_path) as other:  # the CLI or a second window
             other.add_stakeholder(session_id, {"name": "Zed Quill", "role": "CFO"})
         terminal.wait_for("Zed Quill")
@@ -107,18 +100,11 @@ def test_ctrl_s_straight_after_fast_typing_saves_every_key_in_order(tmp_path: Pa
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed; this test drives the app in a real terminal")
     db_path = tmp_path / "fast.db"
-    with SessionStore.open(db_path) as store:
-        session_id = store.create_session({"title": TITLE}, [{"name": "Priya Shah"}]).id
+    session_id = _session_with_priya(db_path)
     lines = ["Beatriz Costa, Head of Brand, Marketing", "Kenji Sato, CFO, Finance"]
     terminal = Terminal(terminal_env(tmp_path))
     try:
-        terminal.start(
-            f"{shlex.quote(str(WORKSHOP))} --db {shlex.quote(str(db_path))} open {session_id}",
-            tmp_path / "exit-status",
-        )
-        terminal.wait_for(TITLE, "Brief", absent=(SEARCH_HINT,))
-        terminal.keys("2")
-        terminal.wait_for("Priya Shah")
+        _open_at_the_register(terminal, db_path, session_id, tmp_path)
         terminal.keys("Down")  # from the entry line to the register, where p opens the list
         terminal.wait_for("Influence")  # the register's keys are in the footer
         time.sleep(0.5)  # a pause: p now is a command, not the first letter of a name
@@ -142,3 +128,19 @@ def test_ctrl_s_straight_after_fast_typing_saves_every_key_in_order(tmp_path: Pa
         ("Beatriz Costa", "Head of Brand", "Marketing"),
         ("Kenji Sato", "CFO", "Finance"),
     ]
+
+
+def _session_with_priya(db_path: Path) -> str:
+    with SessionStore.open(db_path) as store:
+        return store.create_session({"title": TITLE}, [{"name": "Priya Shah"}]).id
+
+
+def _open_at_the_register(terminal: Terminal, db_path: Path, session_ref: str, tmp_path: Path):
+    """`workshop open <ref>` in the terminal, then 2: the stakeholders stage, Priya shown."""
+    terminal.start(
+        f"{shlex.quote(str(WORKSHOP))} --db {shlex.quote(str(db_path))} open {session_ref}",
+        tmp_path / "exit-status",
+    )
+    terminal.wait_for(TITLE, "Brief", absent=(SEARCH_HINT,))
+    terminal.keys("2")
+    terminal.wait_for("Priya Shah")
